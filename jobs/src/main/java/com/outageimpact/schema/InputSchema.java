@@ -1,0 +1,47 @@
+package com.outageimpact.schema;
+
+import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A tabular input of the data contract: its columns and the columns that identify a row (a
+ * repeated key is a duplicate delivery, counted and dropped).
+ */
+public record InputSchema(String name, List<ColumnSpec> columns, List<String> keyColumns) {
+
+  public ColumnSpec column(String columnName) {
+    return columns.stream()
+        .filter(c -> c.name().equals(columnName))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(name + " has no column " + columnName));
+  }
+
+  public List<String> requiredColumns() {
+    return columns.stream().filter(ColumnSpec::required).map(ColumnSpec::name).toList();
+  }
+
+  public List<String> columnNames() {
+    return columns.stream().map(ColumnSpec::name).toList();
+  }
+
+  /** The typed schema of accepted rows. */
+  public StructType typedSchema() {
+    StructType schema = new StructType();
+    for (ColumnSpec column : columns) {
+      schema = schema.add(new StructField(column.name(), column.type(), !column.required(),
+          org.apache.spark.sql.types.Metadata.empty()));
+    }
+    return schema;
+  }
+
+  /** All contract columns as text: how CSV and JSON Lines are read, so that nothing is lost before validation. */
+  public StructType textSchema() {
+    StructType schema = new StructType();
+    for (ColumnSpec column : columns) {
+      schema = schema.add(column.name(), DataTypes.StringType, true);
+    }
+    return schema;
+  }
+}

@@ -1,0 +1,105 @@
+package com.outageimpact.schema;
+
+import static com.outageimpact.schema.ColumnSpec.optional;
+import static com.outageimpact.schema.ColumnSpec.required;
+
+import java.util.List;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The one place that declares every schema: the contract's inputs (../shared/CONTRACT.md), the
+ * reject rows, and the generator's truth tables. Other code refers to these constants rather than
+ * spelling column names and types again.
+ */
+public final class Schemas {
+
+  private Schemas() {}
+
+  /**
+   * Money stays exact until estimation: 22 digits with 6 decimals holds any single amount
+   * (up to 10^16 in any currency) and sums of billions of them without overflow in decimal(38,6).
+   */
+  public static final DecimalType MONEY = DataTypes.createDecimalType(22, 6);
+  /** Exchange rates: 10 decimals keeps conversion of the smallest currencies exact enough. */
+  public static final DecimalType FX_RATE = DataTypes.createDecimalType(24, 10);
+  /** Percentages in SLA tiers (99.95 and the like). */
+  public static final DecimalType PERCENT = DataTypes.createDecimalType(9, 5);
+
+  public static final DataType STRING = DataTypes.StringType;
+  public static final DataType TIMESTAMP = DataTypes.TimestampType;
+  public static final DataType DOUBLE = DataTypes.DoubleType;
+  public static final DataType BOOLEAN = DataTypes.BooleanType;
+
+  public static final InputSchema REPORTS = new InputSchema("reports", List.of(
+      required("report_id", STRING),
+      required("reported_at", TIMESTAMP),
+      required("service", STRING),
+      optional("region", STRING),
+      optional("problem", STRING),
+      optional("reporter_hash", STRING)),
+      List.of("report_id"));
+
+  public static final InputSchema BUSINESSES = new InputSchema("businesses", List.of(
+      required("business_id", STRING),
+      required("sector", STRING),
+      optional("region", STRING),
+      optional("critical", BOOLEAN),
+      optional("sla_tier", STRING),
+      optional("monthly_fee", MONEY)),
+      List.of("business_id"));
+
+  public static final InputSchema BUSINESS_SERVICES = new InputSchema("business_services", List.of(
+      required("business_id", STRING),
+      required("service", STRING),
+      optional("share", DOUBLE)),
+      List.of("business_id", "service"));
+
+  public static final InputSchema TRANSACTIONS = new InputSchema("transactions", List.of(
+      required("txn_id", STRING),
+      required("business_id", STRING),
+      required("occurred_at", TIMESTAMP),
+      required("amount", MONEY),
+      optional("currency", STRING),
+      optional("status", STRING),
+      optional("service", STRING)),
+      List.of("txn_id"));
+
+  public static final InputSchema SLA_TIERS = new InputSchema("sla_tiers", List.of(
+      required("tier", STRING),
+      required("below_availability_pct", PERCENT),
+      required("credit_pct", PERCENT)),
+      List.of("tier", "below_availability_pct"));
+
+  public static final InputSchema FX_RATES = new InputSchema("fx_rates", List.of(
+      required("currency", STRING),
+      required("rate_to_reporting", FX_RATE)),
+      List.of("currency"));
+
+  /** Tabular inputs in the order they are ingested (later ones are checked against earlier ones). */
+  public static final List<InputSchema> TABULAR_INPUTS =
+      List.of(FX_RATES, SLA_TIERS, BUSINESSES, BUSINESS_SERVICES, REPORTS, TRANSACTIONS);
+
+  /** Transaction statuses; only {@code succeeded} counts as actual value. */
+  public static final List<String> TXN_STATUSES = List.of("succeeded", "failed", "timeout", "declined");
+
+  /** Incident update statuses, Statuspage-style. */
+  public static final List<String> INCIDENT_STATUSES =
+      List.of("investigating", "identified", "monitoring", "resolved");
+
+  /** Transactions after ingestion: the contract columns plus the value in the reporting currency. */
+  public static final String AMOUNT_REPORTING = "amount_reporting";
+
+  /** Region used when a report or business has none. */
+  public static final String UNKNOWN_REGION = "ZZ";
+
+  /** rejects/&lt;input&gt;/: one row per rejected input row. */
+  public static final StructType REJECTS = new StructType()
+      .add("input", STRING, false)
+      .add("reason", STRING, false)
+      .add("detail", STRING, true)
+      .add("source_file", STRING, true)
+      .add("raw", STRING, true);
+}
