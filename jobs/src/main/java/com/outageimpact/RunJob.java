@@ -2,23 +2,78 @@ package com.outageimpact;
 
 import com.outageimpact.common.JobOptions;
 import com.outageimpact.common.SparkJobs;
+import com.outageimpact.common.StageTimer;
+import com.outageimpact.ingest.IngestedData;
+import com.outageimpact.ingest.InputCounts;
+import com.outageimpact.ingest.InputFormat;
+import com.outageimpact.ingest.InputPaths;
+import com.outageimpact.ingest.Ingestion;
+import com.outageimpact.publish.Manifest;
+import com.outageimpact.publish.Publisher;
+import java.time.Instant;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The main job (work in progress: being built in this change). */
+/**
+ * The main job: ingest every input to the data contract and publish what was accepted and
+ * rejected. Later stages (detect, cascade, impact) plug in between ingest and publish.
+ */
 public final class RunJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
+
+  static final String[] INPUTS = {
+      "graph", "incident", "reports", "businesses", "business_services", "transactions", "sla_tiers", "fx_rates"};
+
   private RunJob() {}
 
   public static JobOptions options() {
-    return new JobOptions("run", "Ingest, analyse and publish an outage's impact.")
-        .option("data", null, "folder holding the inputs under their contract names")
-        .option("out", "out", "output folder");
+    JobOptions options = new JobOptions("run",
+        "Ingest an outage's inputs (data contract: reports, graph, businesses, business_services,\n"
+            + "transactions, incident, sla_tiers, fx_rates), and publish manifest.json and rejects/ under --out.");
+    InputPaths.declare(options, INPUTS);
+    options.option("out", "out", "output folder; a run replaces its outputs there atomically");
+    options.option("reporting-currency", "USD", "ISO 4217 currency that money is reported in");
+    return options;
   }
 
   public static void main(String[] args) {
-    SparkJobs.main("run", options(), args, (spark, options) -> run(spark, options));
+    SparkJobs.main("run", options(), args, RunJob::run);
   }
 
-  public static void run(SparkSession spark, JobOptions options) {
-    throw new UnsupportedOperationException("not yet built");
+  /** Runs the job; returns the published manifest's JSON. Publishes nothing if anything fails. */
+  public static String run(SparkSession spark, JobOptions options) throws Exception {
+    Instant startedAt = Instant.now();
+    StageTimer timer = new StageTimer();
+    InputPaths paths = InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), INPUTS);
+    InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
+    Publisher publisher = new Publisher(options.require("out"), spark.sparkContext().hadoopConfiguration());
+    try {
+      Manifest manifest = new Manifest("run", publisher.runId(), startedAt, spark.version())
+          .parameters(options.effectiveValues());
+      Ingestion ingestion = new Ingestion(spark, options.require("reporting-currency"), format,
+          input -> publisher.stage("rejects/" + input), timer);
+      IngestedData data = ingestion.ingest(paths);
+
+      manifest.input("graph", paths.get("graph"));
+      if (paths.get("incident") != null) {
+        manifest.input("incident", paths.get("incident"));
+      }
+      for (InputCounts counts : data.counts()) {
+        manifest.input(counts);
+        manifest.output("rejects/" + counts.input());
+      }
+      String json;
+      try (StageTimer.Stage stage = timer.start("publish")) {
+        json = manifest.toJson(timer.stages(), Instant.now());
+        publisher.commit(json);
+      }
+      LOG.info("run complete: outputs under {}", options.require("out"));
+      return json;
+    } catch (Exception | Error e) {
+      publisher.abort();
+      throw e;
+    }
   }
 }

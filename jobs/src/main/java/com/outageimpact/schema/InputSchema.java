@@ -6,10 +6,16 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A tabular input of the data contract: its columns and the columns that identify a row (a
- * repeated key is a duplicate delivery, counted and dropped).
+ * A tabular input of the data contract: its columns, the columns that identify a row (a
+ * repeated key is a duplicate delivery, counted and dropped), and the columns that must never be
+ * copied to any output, not even to the raw row of a reject.
  */
-public record InputSchema(String name, List<ColumnSpec> columns, List<String> keyColumns) {
+public record InputSchema(
+    String name, List<ColumnSpec> columns, List<String> keyColumns, List<String> privateColumns) {
+
+  public InputSchema(String name, List<ColumnSpec> columns, List<String> keyColumns) {
+    this(name, columns, keyColumns, List.of());
+  }
 
   public ColumnSpec column(String columnName) {
     return columns.stream()

@@ -4,6 +4,8 @@ import static com.outageimpact.schema.ColumnSpec.optional;
 import static com.outageimpact.schema.ColumnSpec.required;
 
 import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
@@ -19,12 +21,15 @@ public final class Schemas {
   private Schemas() {}
 
   /**
-   * Money stays exact until estimation: 22 digits with 6 decimals holds any single amount
-   * (up to 10^16 in any currency) and sums of billions of them without overflow in decimal(38,6).
+   * Money stays exact until estimation. decimal(18,6) holds any single amount up to 10^12 in any
+   * currency; Spark sums it as decimal(28,6), so billions of rows cannot overflow.
    */
-  public static final DecimalType MONEY = DataTypes.createDecimalType(22, 6);
-  /** Exchange rates: 10 decimals keeps conversion of the smallest currencies exact enough. */
-  public static final DecimalType FX_RATE = DataTypes.createDecimalType(24, 10);
+  public static final DecimalType MONEY = DataTypes.createDecimalType(18, 6);
+  /**
+   * Exchange rates. decimal(18,10) times MONEY is decimal(37,16): the product is exact, and
+   * {@link #toReporting} rounds it once to MONEY (no double rounding).
+   */
+  public static final DecimalType FX_RATE = DataTypes.createDecimalType(18, 10);
   /** Percentages in SLA tiers (99.95 and the like). */
   public static final DecimalType PERCENT = DataTypes.createDecimalType(9, 5);
 
@@ -40,7 +45,9 @@ public final class Schemas {
       optional("region", STRING),
       optional("problem", STRING),
       optional("reporter_hash", STRING)),
-      List.of("report_id"));
+      List.of("report_id"),
+      // Pseudonymous reporter ids are only for counting distinct reporters.
+      List.of("reporter_hash"));
 
   public static final InputSchema BUSINESSES = new InputSchema("businesses", List.of(
       required("business_id", STRING),
@@ -91,6 +98,15 @@ public final class Schemas {
 
   /** Transactions after ingestion: the contract columns plus the value in the reporting currency. */
   public static final String AMOUNT_REPORTING = "amount_reporting";
+
+  /**
+   * The value of {@code amount} (MONEY, in its own currency) in the reporting currency: the exact
+   * product rounded half-up to 6 decimals. Everything that converts money uses this, the
+   * generator's truth included, so that sums agree to the last digit.
+   */
+  public static Column toReporting(Column amount, Column rateToReporting) {
+    return functions.round(amount.cast(MONEY).multiply(rateToReporting.cast(FX_RATE)), 6).cast(MONEY);
+  }
 
   /** Region used when a report or business has none. */
   public static final String UNKNOWN_REGION = "ZZ";

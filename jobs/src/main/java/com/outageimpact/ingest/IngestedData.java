@@ -1,0 +1,32 @@
+package com.outageimpact.ingest;
+
+import com.outageimpact.graph.ServiceGraph;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the later stages work from, as accepted by ingestion. The graph, the incident and
+ * the exchange rates are small and held on the driver; the tables are lazy Datasets (absent
+ * optional inputs are null).
+ */
+public record IngestedData(
+    String reportingCurrency,
+    ServiceGraph graph,
+    IncidentDeclaration incident,
+    Map<String, BigDecimal> fxRates,
+    IngestedInput fxRateRows,
+    IngestedInput slaTiers,
+    IngestedInput businesses,
+    IngestedInput businessServices,
+    IngestedInput reports,
+    IngestedInput transactions) {
+
+  /** Counts of every tabular input that was given, in ingestion order. */
+  public List<InputCounts> counts() {
+    return java.util.stream.Stream.of(fxRateRows, slaTiers, businesses, businessServices, reports, transactions)
+        .filter(java.util.Objects::nonNull)
+        .map(IngestedInput::counts)
+        .toList();
+  }
+}

@@ -1,0 +1,236 @@
+package com.outageimpact.ingest;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
+
+import com.outageimpact.common.StageTimer;
+import com.outageimpact.graph.GraphLoader;
+import com.outageimpact.graph.ServiceGraph;
+import com.outageimpact.schema.InputSchema;
+import com.outageimpact.schema.Schemas;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The ingest stage: reads every input to the data contract, in an order where each input can be
+ * checked against the ones before it (rates and tiers, then businesses, then the rows that refer
+ * to businesses and services). Rejects are written to the publisher's staging area.
+ */
+public final class Ingestion {
+
+  private static final String KNOWN = "_known_business";
+  private static final String ISO_REGION = "^[A-Z]{2}$";
+  private static final String ISO_CURRENCY = "^[A-Z]{3}$";
+
+  private final SparkSession spark;
+  private final InputReader reader;
+  private final InputFormat formatOverride;
+  private final String reportingCurrency;
+  private final Function<String, String> rejectsPath;
+  private final StageTimer timer;
+
+  /**
+   * @param rejectsPath gives, for an input name, the (staging) folder for its reject rows
+   */
+  public Ingestion(SparkSession spark, String reportingCurrency, InputFormat formatOverride,
+      Function<String, String> rejectsPath, StageTimer timer) {
+    this.spark = spark;
+    this.reader = new InputReader(spark);
+    this.formatOverride = formatOverride;
+    this.reportingCurrency = reportingCurrency.toUpperCase(Locale.ROOT);
+    this.rejectsPath = rejectsPath;
+    this.timer = timer;
+  }
+
+  public IngestedData ingest(InputPaths paths) {
+    ServiceGraph graph;
+    try (StageTimer.Stage stage = timer.start("ingest.graph")) {
+      graph = GraphLoader.load(paths.require("graph"), spark.sparkContext().hadoopConfiguration());
+      stage.count("components", graph.components().size()).count("dependencies", graph.dependencies().size());
+    }
+    IncidentDeclaration incident = null;
+    if (paths.get("incident") != null) {
+      try (StageTimer.Stage stage = timer.start("ingest.incident")) {
+        incident = IncidentDeclaration.load(paths.get("incident"), spark.sparkContext().hadoopConfiguration(), graph);
+        stage.count("updates", incident.updates().size());
+      }
+    }
+
+    IngestedInput fxRows = optional(paths, Schemas.FX_RATES, this::fxRateChecks,
+        df -> df.withColumn("currency", upper(col("currency"))));
+    Map<String, BigDecimal> fxRates = new LinkedHashMap<>();
+    if (fxRows != null) {
+      // Small by nature (one row per currency): held on the driver and inlined into expressions.
+      for (Row row : fxRows.accepted().select("currency", "rate_to_reporting").collectAsList()) {
+        fxRates.put(row.getString(0), row.getDecimal(1));
+      }
+    }
+    fxRates.put(reportingCurrency, BigDecimal.ONE);
+
+    IngestedInput slaTiers = optional(paths, Schemas.SLA_TIERS, this::slaTierChecks, df -> df);
+    List<String> tierNames = slaTiers == null ? null
+        : slaTiers.accepted().select("tier").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+
+    List<String> services = graph.componentIds();
+    IngestedInput businesses = required(paths, Schemas.BUSINESSES, checks -> businessChecks(checks, tierNames),
+        df -> df.withColumn("region", coalesce(upper(col("region")), lit(Schemas.UNKNOWN_REGION)))
+            .withColumn("critical", coalesce(col("critical"), lit(false))));
+    Dataset<Row> knownBusinesses = businesses.accepted().select(col("business_id").as(KNOWN));
+
+    IngestedInput businessServices = optional(paths, Schemas.BUSINESS_SERVICES, knownBusinesses,
+        checks -> businessServiceChecks(checks, services),
+        df -> df.withColumn("share", coalesce(col("share"), lit(1.0))));
+
+    IngestedInput reports = required(paths, Schemas.REPORTS, checks -> reportChecks(checks, services),
+        df -> df.withColumn("region", coalesce(upper(col("region")), lit(Schemas.UNKNOWN_REGION))));
+
+    IngestedInput transactions = required(paths, Schemas.TRANSACTIONS, knownBusinesses,
+        checks -> transactionChecks(checks, services, fxRates),
+        df -> df.withColumn("currency", coalesce(upper(col("currency")), lit(reportingCurrency)))
+            .withColumn("status", coalesce(lower(col("status")), lit("succeeded")))
+            .withColumn(Schemas.AMOUNT_REPORTING, Schemas.toReporting(col("amount"), rateOf(col("currency"), fxRates))));
+
+    return new IngestedData(reportingCurrency, graph, incident, fxRates, fxRows, slaTiers, businesses,
+        businessServices, reports, transactions);
+  }
+
+  // ---- the checks of each input, after the generic ones (malformed, missing, unparseable) ----
+
+  private void fxRateChecks(RowChecks checks) {
+    Column currency = upper(checks.text("currency"));
+    checks.check(RejectReason.BAD_VALUE, currency.isNotNull().and(currency.rlike(ISO_CURRENCY).unary_$bang()),
+        concat(lit("currency '"), currency, lit("' is not an ISO 4217 code")));
+    checks.check(RejectReason.BAD_VALUE, checks.parsed("rate_to_reporting").leq(0),
+        lit("rate_to_reporting must be positive"));
+  }
+
+  private void slaTierChecks(RowChecks checks) {
+    for (String column : List.of("below_availability_pct", "credit_pct")) {
+      Column value = checks.parsed(column);
+      checks.check(RejectReason.BAD_VALUE, value.lt(0).or(value.gt(100)),
+          lit(column + " must be between 0 and 100"));
+    }
+  }
+
+  private void businessChecks(RowChecks checks, List<String> tierNames) {
+    regionCheck(checks);
+    checks.check(RejectReason.BAD_VALUE, checks.parsed("monthly_fee").lt(0), lit("monthly_fee is negative"));
+    if (tierNames != null) {
+      Column tier = checks.text("sla_tier");
+      checks.check(RejectReason.UNKNOWN_SLA_TIER, RowChecks.notIn(tier, tierNames),
+          concat(lit("sla_tier '"), tier, lit("' is not in sla_tiers")));
+    }
+  }
+
+  private void businessServiceChecks(RowChecks checks, List<String> services) {
+    Column share = checks.parsed("share");
+    checks.check(RejectReason.BAD_VALUE, share.lt(0).or(share.gt(1)),
+        concat(lit("share "), share.cast(DataTypes.StringType), lit(" is outside 0..1")));
+    unknownBusinessCheck(checks);
+    serviceCheck(checks, services);
+  }
+
+  private void reportChecks(RowChecks checks, List<String> services) {
+    regionCheck(checks);
+    serviceCheck(checks, services);
+  }
+
+  private void transactionChecks(RowChecks checks, List<String> services, Map<String, BigDecimal> fxRates) {
+    Column status = lower(checks.text("status"));
+    checks.check(RejectReason.BAD_VALUE, RowChecks.notIn(status, Schemas.TXN_STATUSES),
+        concat(lit("status '"), status, lit("' is not one of " + Schemas.TXN_STATUSES)));
+    unknownBusinessCheck(checks);
+    serviceCheck(checks, services);
+    Column currency = upper(checks.text("currency"));
+    checks.check(RejectReason.UNKNOWN_CURRENCY, RowChecks.notIn(currency, List.copyOf(fxRates.keySet())),
+        concat(lit("currency '"), currency, lit("' has no rate in fx_rates")));
+  }
+
+  private static void regionCheck(RowChecks checks) {
+    Column region = upper(checks.text("region"));
+    checks.check(RejectReason.BAD_VALUE, region.isNotNull().and(region.rlike(ISO_REGION).unary_$bang()),
+        concat(lit("region '"), region, lit("' is not an ISO 3166-1 alpha-2 code")));
+  }
+
+  private static void unknownBusinessCheck(RowChecks checks) {
+    Column business = checks.text("business_id");
+    checks.check(RejectReason.UNKNOWN_BUSINESS, col(KNOWN).isNull(),
+        concat(lit("business_id '"), business, lit("' is not an accepted business")));
+  }
+
+  private static void serviceCheck(RowChecks checks, List<String> services) {
+    Column service = checks.text("service");
+    checks.check(RejectReason.UNKNOWN_SERVICE, RowChecks.notIn(service, services),
+        concat(lit("service '"), service, lit("' is not a component of the graph")));
+  }
+
+  /** The rate of a currency column, inlined from the small rate table (null when unknown). */
+  private static Column rateOf(Column currency, Map<String, BigDecimal> fxRates) {
+    Column rate = lit(null).cast(Schemas.FX_RATE);
+    for (Map.Entry<String, BigDecimal> entry : fxRates.entrySet()) {
+      rate = when(currency.equalTo(entry.getKey()), lit(entry.getValue()).cast(Schemas.FX_RATE)).otherwise(rate);
+    }
+    return rate;
+  }
+
+  // ---- plumbing ----
+
+  private IngestedInput required(InputPaths paths, InputSchema schema, Consumer<RowChecks> checks,
+      UnaryOperator<Dataset<Row>> derive) {
+    return ingest(paths.require(schema.name()), schema, null, checks, derive);
+  }
+
+  private IngestedInput required(InputPaths paths, InputSchema schema, Dataset<Row> knownBusinesses,
+      Consumer<RowChecks> checks, UnaryOperator<Dataset<Row>> derive) {
+    return ingest(paths.require(schema.name()), schema, knownBusinesses, checks, derive);
+  }
+
+  private IngestedInput optional(InputPaths paths, InputSchema schema, Consumer<RowChecks> checks,
+      UnaryOperator<Dataset<Row>> derive) {
+    String path = paths.get(schema.name());
+    return path == null ? null : ingest(path, schema, null, checks, derive);
+  }
+
+  private IngestedInput optional(InputPaths paths, InputSchema schema, Dataset<Row> knownBusinesses,
+      Consumer<RowChecks> checks, UnaryOperator<Dataset<Row>> derive) {
+    String path = paths.get(schema.name());
+    return path == null ? null : ingest(path, schema, knownBusinesses, checks, derive);
+  }
+
+  private IngestedInput ingest(String path, InputSchema schema, Dataset<Row> knownBusinesses,
+      Consumer<RowChecks> checks, UnaryOperator<Dataset<Row>> derive) {
+    try (StageTimer.Stage stage = timer.start("ingest." + schema.name())) {
+      InputReader.Opened opened = reader.open(schema, path, formatOverride);
+      if (knownBusinesses != null) {
+        // Businesses are small: broadcast them to flag rows that name an unknown one.
+        Dataset<Row> rows = opened.rows();
+        Dataset<Row> flagged = rows.join(broadcast(knownBusinesses),
+            trim(rows.col("business_id")).equalTo(col(KNOWN)), "left");
+        opened = new InputReader.Opened(schema, opened.path(), opened.format(), opened.files(), flagged);
+      }
+      IngestedInput ingested = TableIngester.ingest(opened, checks, derive, rejectsPath.apply(schema.name()));
+      InputCounts counts = ingested.counts();
+      stage.count("read", counts.read()).count("accepted", counts.accepted())
+          .count("rejected", counts.rejected()).count("duplicates", counts.duplicates());
+      return ingested;
+    }
+  }
+}

@@ -1,0 +1,336 @@
+package com.outageimpact.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.outageimpact.common.InputException;
+import com.outageimpact.schema.ColumnSpec;
+import com.outageimpact.schema.InputSchema;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Opens one tabular input: finds its files (one file, a folder of part files, or a Hive-style
+ * partitioned folder), settles its format, checks that the required columns are there, and reads
+ * it with an explicit schema (never inference on the data). Text formats are read as text so that
+ * validation sees every value as written; Parquet keeps its types.
+ *
+ * <p>The result has the input's contract columns (absent optional ones as nulls),
+ * {@value #CORRUPT_RECORD} (the line when it could not be split into columns) and
+ * {@value #SOURCE_FILE}.
+ */
+public final class InputReader {
+
+  public static final String CORRUPT_RECORD = "_corrupt_record";
+  public static final String SOURCE_FILE = "_source_file";
+
+  /** Columns past the header's, to catch CSV lines with fields too many. */
+  private static final String EXTRA_FIELD = "_extra_field_";
+  private static final int EXTRA_FIELDS = 4;
+
+  /** How many leading JSON lines are looked at to check an input's keys. */
+  private static final int JSON_PROBE_LINES = 50;
+
+  private final SparkSession spark;
+  private final Configuration hadoopConf;
+
+  public InputReader(SparkSession spark) {
+    this.spark = spark;
+    this.hadoopConf = spark.sparkContext().hadoopConfiguration();
+  }
+
+  /** What was opened: where, in which format, how many files. */
+  public record Opened(InputSchema schema, String path, InputFormat format, int files, Dataset<Row> rows) {}
+
+  public Opened open(InputSchema schema, String pathText, InputFormat formatOverride) {
+    String input = schema.name();
+    Path path = new Path(pathText);
+    List<FileStatus> files = dataFiles(input, path);
+    InputFormat format = formatOverride != null ? formatOverride : detectFormat(input, path, files);
+    Dataset<Row> rows = switch (format) {
+      case CSV -> readCsv(schema, pathText, files);
+      case JSON -> readJson(schema, pathText, files);
+      case PARQUET -> readParquet(schema, pathText, files.get(0));
+    };
+    return new Opened(schema, pathText, format, files.size(), rows);
+  }
+
+  /** The data files under a path, skipping Spark and Hadoop bookkeeping (names starting with _ or .). */
+  private List<FileStatus> dataFiles(String input, Path path) {
+    try {
+      FileSystem fs = path.getFileSystem(hadoopConf);
+      if (!fs.exists(path)) {
+        throw new InputException("input '" + input + "': path does not exist: " + path);
+      }
+      List<FileStatus> files = new ArrayList<>();
+      FileStatus status = fs.getFileStatus(path);
+      if (status.isFile()) {
+        files.add(status);
+      } else {
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(path, true);
+        while (it.hasNext()) {
+          LocatedFileStatus file = it.next();
+          if (!isHidden(path, file.getPath())) {
+            files.add(file);
+          }
+        }
+      }
+      if (files.isEmpty()) {
+        throw new InputException("input '" + input + "': no data files under " + path);
+      }
+      files.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
+      return files;
+    } catch (IOException e) {
+      throw new InputException("input '" + input + "': cannot list " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isHidden(Path root, Path file) {
+    for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
+      String name = p.getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static InputFormat detectFormat(String input, Path path, List<FileStatus> files) {
+    Set<InputFormat> formats = new LinkedHashSet<>();
+    for (FileStatus file : files) {
+      InputFormat format = InputFormat.fromFileName(file.getPath().getName());
+      if (format != null) {
+        formats.add(format);
+      }
+    }
+    if (formats.size() == 1) {
+      return formats.iterator().next();
+    }
+    if (formats.isEmpty()) {
+      throw new InputException("input '" + input + "': cannot tell the format of " + path
+          + " from its file names (.csv, .json/.jsonl, .parquet); give it with --" + input + "-format");
+    }
+    throw new InputException("input '" + input + "': " + path + " mixes formats " + formats
+        + "; give one with --" + input + "-format");
+  }
+
+  /**
+   * CSV: Spark's permissive parser drops extra fields without flagging the line, so the reader
+   * reads a few columns more than the header has: a value there means a field too many, and the
+   * row is malformed (trailing empty fields, as some exporters write, are tolerated). (A line with too few fields reads its missing trailing fields as empty, as CSV
+   * readers commonly do: an empty field and a missing one cannot be told apart.) Every file's
+   * header must match the first file's.
+   */
+  private Dataset<Row> readCsv(InputSchema schema, String pathText, List<FileStatus> files) {
+    List<String> header = csvHeader(schema.name(), files.get(0));
+    for (FileStatus file : files.subList(1, files.size())) {
+      List<String> other = csvHeader(schema.name(), file);
+      if (!other.equals(header)) {
+        throw new InputException("input '" + schema.name() + "': header of " + file.getPath() + " " + other
+            + " differs from that of " + files.get(0).getPath() + " " + header);
+      }
+    }
+    Map<String, String> byContractName = new LinkedHashMap<>();
+    StructType fileSchema = new StructType();
+    for (String name : header) {
+      byContractName.putIfAbsent(normalise(name), name);
+      fileSchema = fileSchema.add(name, DataTypes.StringType, true);
+    }
+    requireColumns(schema, byContractName.keySet(), files.get(0).getPath());
+    Column malformed = lit(false);
+    for (int i = 1; i <= EXTRA_FIELDS; i++) {
+      fileSchema = fileSchema.add(EXTRA_FIELD + i, DataTypes.StringType, true);
+      malformed = malformed.or(col(EXTRA_FIELD + i).isNotNull());
+    }
+    Dataset<Row> raw = spark.read()
+        .schema(fileSchema)
+        .option("header", "true")
+        .option("enforceSchema", "true")
+        .option("mode", "PERMISSIVE")
+        .csv(pathText);
+    List<Column> fields = new ArrayList<>();
+    for (String name : header) {
+      fields.add(functions.coalesce(col("`" + name + "`"), lit("")));
+    }
+    Dataset<Row> flagged = raw.withColumn(CORRUPT_RECORD,
+        functions.when(malformed, functions.concat_ws(",", fields.toArray(Column[]::new))));
+    return contractColumns(schema, flagged, byContractName, true);
+  }
+
+  private Dataset<Row> readJson(InputSchema schema, String pathText, List<FileStatus> files) {
+    Set<String> keys = jsonKeys(schema.name(), files.get(0));
+    requireColumns(schema, keys, files.get(0).getPath());
+    StructType fileSchema = schema.textSchema().add(CORRUPT_RECORD, DataTypes.StringType, true);
+    Dataset<Row> raw = spark.read()
+        .schema(fileSchema)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
+        .json(pathText);
+    Map<String, String> identity = new LinkedHashMap<>();
+    for (String name : schema.columnNames()) {
+      identity.put(name, name);
+    }
+    return contractColumns(schema, raw, identity, true);
+  }
+
+  private Dataset<Row> readParquet(InputSchema schema, String pathText, FileStatus firstFile) {
+    Dataset<Row> raw;
+    StructType fileSchema;
+    try {
+      raw = spark.read().parquet(pathText);
+      fileSchema = raw.schema();
+    } catch (Exception e) {
+      throw new InputException("input '" + schema.name() + "': cannot read Parquet at " + pathText
+          + " (first file " + firstFile.getPath() + "): " + firstLine(e), e);
+    }
+    Map<String, String> byContractName = new LinkedHashMap<>();
+    for (StructField field : fileSchema.fields()) {
+      byContractName.putIfAbsent(normalise(field.name()), field.name());
+    }
+    requireColumns(schema, byContractName.keySet(), firstFile.getPath());
+    for (ColumnSpec column : schema.columns()) {
+      String actual = byContractName.get(column.name());
+      if (actual != null && !(fileSchema.apply(actual).dataType() instanceof org.apache.spark.sql.types.AtomicType)) {
+        throw new InputException("input '" + schema.name() + "': column " + actual + " in "
+            + firstFile.getPath() + " has type " + fileSchema.apply(actual).dataType().simpleString()
+            + ", expected " + column.type().simpleString());
+      }
+    }
+    return contractColumns(schema, raw, byContractName, false);
+  }
+
+  /** Selects the contract columns by their contract names; absent optional columns become nulls. */
+  private static Dataset<Row> contractColumns(
+      InputSchema schema, Dataset<Row> raw, Map<String, String> actualNames, boolean hasCorruptColumn) {
+    List<Column> columns = new ArrayList<>();
+    for (ColumnSpec column : schema.columns()) {
+      String actual = actualNames.get(column.name());
+      columns.add(actual == null
+          ? lit(null).cast(DataTypes.StringType).as(column.name())
+          : col("`" + actual + "`").as(column.name()));
+    }
+    columns.add(hasCorruptColumn
+        ? col(CORRUPT_RECORD)
+        : lit(null).cast(DataTypes.StringType).as(CORRUPT_RECORD));
+    columns.add(col("_metadata.file_path").as(SOURCE_FILE));
+    return raw.select(columns.toArray(Column[]::new));
+  }
+
+  private static void requireColumns(InputSchema schema, Set<String> present, Path file) {
+    List<String> missing = new ArrayList<>();
+    for (String required : schema.requiredColumns()) {
+      if (!present.contains(required)) {
+        missing.add(required);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new InputException("input '" + schema.name() + "': " + file + " lacks required column(s) "
+          + missing + "; it has " + present);
+    }
+  }
+
+  private List<String> csvHeader(String input, FileStatus file) {
+    try (BufferedReader reader = open(file.getPath())) {
+      String line = reader.readLine();
+      if (line == null) {
+        throw new InputException("input '" + input + "': " + file.getPath() + " is empty (no header row)");
+      }
+      if (line.startsWith("\uFEFF")) {
+        line = line.substring(1);
+      }
+      List<String> names = new ArrayList<>();
+      for (String name : line.split(",", -1)) {
+        String trimmed = name.trim();
+        if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
+          trimmed = trimmed.substring(1, trimmed.length() - 1).replace("\"\"", "\"");
+        }
+        names.add(trimmed);
+      }
+      return names;
+    } catch (IOException e) {
+      throw new InputException("input '" + input + "': cannot read " + file.getPath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The keys of the first objects in a JSON Lines file (a first line may itself be a bad row). */
+  private Set<String> jsonKeys(String input, FileStatus file) {
+    ObjectMapper mapper = new ObjectMapper();
+    Set<String> keys = new LinkedHashSet<>();
+    int objects = 0;
+    try (BufferedReader reader = open(file.getPath())) {
+      String line;
+      int lines = 0;
+      while ((line = reader.readLine()) != null && lines++ < JSON_PROBE_LINES) {
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          JsonNode node = mapper.readTree(line);
+          if (node != null && node.isObject()) {
+            objects++;
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+              keys.add(normalise(it.next()));
+            }
+          }
+        } catch (IOException notJson) {
+          // A malformed line is a reject row later, not a reason to give up on the file.
+        }
+      }
+    } catch (IOException e) {
+      throw new InputException("input '" + input + "': cannot read " + file.getPath() + ": " + e.getMessage(), e);
+    }
+    if (objects == 0) {
+      throw new InputException("input '" + input + "': " + file.getPath()
+          + " has no JSON object in its first " + JSON_PROBE_LINES + " lines; expected JSON Lines");
+    }
+    return keys;
+  }
+
+  private BufferedReader open(Path path) throws IOException {
+    FileSystem fs = path.getFileSystem(hadoopConf);
+    InputStream in = fs.open(path);
+    CompressionCodec codec = new CompressionCodecFactory(hadoopConf).getCodec(path);
+    if (codec != null) {
+      in = codec.createInputStream(in);
+    }
+    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+  }
+
+  private static String normalise(String name) {
+    return name.trim().toLowerCase(Locale.ROOT);
+  }
+
+  static String firstLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.lines().findFirst().orElse(message);
+  }
+}

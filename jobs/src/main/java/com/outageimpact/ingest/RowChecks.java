@@ -1,0 +1,172 @@
+package com.outageimpact.ingest;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import com.outageimpact.schema.ColumnSpec;
+import com.outageimpact.schema.InputSchema;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+
+/**
+ * The checks one input's rows go through, as Spark column expressions: how each contract column
+ * is parsed to its type, and the ordered list of (condition, reason, detail) that decides a row's
+ * reject reason. The first condition that holds wins, so a row has exactly one reason.
+ */
+public final class RowChecks {
+
+  /** A check: when {@code failed} holds, the row is rejected with {@code reason} and {@code detail}. */
+  public record Check(RejectReason reason, Column failed, Column detail) {}
+
+  /** ISO-8601 text must end in Z or a numeric offset: a local time without one is ambiguous. */
+  private static final String OFFSET_SUFFIX = "(?i)(z|[+-]\\d{2}(:?\\d{2})?)$";
+
+  private final InputSchema schema;
+  private final StructType sourceSchema;
+  private final List<Check> checks = new ArrayList<>();
+
+  public RowChecks(InputSchema schema, StructType sourceSchema) {
+    this.schema = schema;
+    this.sourceSchema = sourceSchema;
+    checks.add(new Check(RejectReason.MALFORMED_ROW,
+        col(InputReader.CORRUPT_RECORD).isNotNull(),
+        lit("the line does not split into the input's columns")));
+    for (ColumnSpec column : schema.columns()) {
+      if (column.required()) {
+        checks.add(new Check(RejectReason.MISSING_REQUIRED, text(column.name()).isNull(),
+            lit("required column " + column.name() + " is missing or blank")));
+      }
+    }
+    for (ColumnSpec column : schema.columns()) {
+      RejectReason reason = parseFailureReason(column.type());
+      if (reason != null) {
+        Column parsed = parsed(column.name());
+        Column unparseable = text(column.name()).isNotNull().and(parsed.isNull());
+        if (column.type() instanceof DoubleType && sourceType(column.name()) instanceof StringType) {
+          unparseable = unparseable.or(isnan(parsed));
+        }
+        checks.add(new Check(reason, unparseable,
+            concat(lit(column.name() + " '"), text(column.name()), lit("' is not " + describe(column.type())))));
+      }
+    }
+  }
+
+  /** Adds a domain or reference check, evaluated after the parsing checks, in the order added. */
+  public RowChecks check(RejectReason reason, Column failed, Column detail) {
+    checks.add(new Check(reason, failed, detail));
+    return this;
+  }
+
+  /** The column as trimmed text; blank is null. */
+  public Column text(String name) {
+    Column raw = col(name);
+    if (sourceType(name) instanceof StringType) {
+      Column trimmed = trim(raw);
+      return when(trimmed.equalTo(lit("")), lit(null).cast(DataTypes.StringType)).otherwise(trimmed);
+    }
+    return raw.cast(DataTypes.StringType);
+  }
+
+  /** The column parsed to its contract type; null when absent or unparseable. */
+  public Column parsed(String name) {
+    ColumnSpec column = schema.column(name);
+    DataType target = column.type();
+    DataType source = sourceType(name);
+    if (target instanceof StringType) {
+      return text(name);
+    }
+    if (target instanceof TimestampType) {
+      if (source instanceof TimestampType) {
+        return col(name);
+      }
+      if (source instanceof TimestampNTZType) {
+        // Parquet without a zone: the session zone is UTC, so this reads it as UTC (documented).
+        return col(name).cast(DataTypes.TimestampType);
+      }
+      Column value = text(name);
+      return when(value.rlike(OFFSET_SUFFIX), value.try_cast(DataTypes.TimestampType));
+    }
+    if (target instanceof BooleanType) {
+      if (source instanceof BooleanType) {
+        return col(name);
+      }
+      Column value = lower(text(name));
+      return when(value.isin("true", "false", "t", "f", "yes", "no", "y", "n", "1", "0"),
+          value.try_cast(DataTypes.BooleanType));
+    }
+    if (source instanceof StringType) {
+      return text(name).try_cast(target);
+    }
+    return col(name).try_cast(target);
+  }
+
+  /** The reject reason code of a row, null when it passes every check. */
+  public Column reason() {
+    Column reason = lit(null).cast(DataTypes.StringType);
+    for (int i = checks.size() - 1; i >= 0; i--) {
+      reason = when(checks.get(i).failed(), lit(checks.get(i).reason().code())).otherwise(reason);
+    }
+    return reason;
+  }
+
+  public Column detail() {
+    Column detail = lit(null).cast(DataTypes.StringType);
+    for (int i = checks.size() - 1; i >= 0; i--) {
+      detail = when(checks.get(i).failed(), coalesce(checks.get(i).detail(), lit("(null)"))).otherwise(detail);
+    }
+    return detail;
+  }
+
+  /** The reasons this input can produce, for counting each one. */
+  public List<RejectReason> possibleReasons() {
+    return checks.stream().map(Check::reason).distinct().toList();
+  }
+
+  static Column notIn(Column value, List<String> allowed) {
+    return value.isNotNull().and(not(value.isin(allowed.toArray())));
+  }
+
+  private DataType sourceType(String name) {
+    return sourceSchema.apply(name).dataType();
+  }
+
+  private static RejectReason parseFailureReason(DataType type) {
+    if (type instanceof TimestampType) {
+      return RejectReason.BAD_TIMESTAMP;
+    }
+    if (type instanceof DecimalType || type instanceof DoubleType) {
+      return RejectReason.BAD_NUMBER;
+    }
+    if (type instanceof BooleanType) {
+      return RejectReason.BAD_VALUE;
+    }
+    return null;
+  }
+
+  private static String describe(DataType type) {
+    if (type instanceof TimestampType) {
+      return "an ISO-8601 timestamp with an offset or Z";
+    }
+    if (type instanceof BooleanType) {
+      return "a boolean";
+    }
+    return "a number";
+  }
+}

@@ -1,0 +1,117 @@
+package com.outageimpact.publish;
+
+import com.outageimpact.common.InputException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a run's outputs all at once. Everything is written under a staging folder
+ * ({@code _staging/<run>/}, which readers skip because of its leading underscore); on
+ * {@link #commit} each staged folder replaces its target by rename, and the manifest is written
+ * last. A run that fails before commit publishes nothing and leaves earlier outputs as they were.
+ *
+ * <p>Targets are replaced whole: a per-incident target (e.g. {@code sector_impact/incident_id=X})
+ * replaces that incident's rows and leaves other incidents' rows alone.
+ */
+public final class Publisher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+
+  private final FileSystem fs;
+  private final Path outRoot;
+  private final String runId;
+  private final Path staging;
+  private final List<String> staged = new ArrayList<>();
+
+  public Publisher(String outPath, Configuration hadoopConf) {
+    try {
+      this.outRoot = new Path(outPath);
+      this.fs = outRoot.getFileSystem(hadoopConf);
+      // No .crc side files beside the manifest: readers of the output folder do not want them.
+      fs.setWriteChecksum(false);
+      this.runId = UUID.randomUUID().toString();
+      this.staging = new Path(new Path(outRoot, "_staging"), runId);
+    } catch (IOException e) {
+      throw new InputException("output " + outPath + ": " + e.getMessage(), e);
+    }
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** Where to write the output that will be published at {@code relativeTarget} (e.g. "rejects/reports"). */
+  public String stage(String relativeTarget) {
+    if (!staged.contains(relativeTarget)) {
+      staged.add(relativeTarget);
+    }
+    return new Path(staging, relativeTarget).toString();
+  }
+
+  /** Swaps every staged output into place, then writes the manifest (so a manifest means a complete run). */
+  public void commit(String manifestJson) throws IOException {
+    Path trash = new Path(new Path(outRoot, "_trash"), runId);
+    for (String relative : staged) {
+      Path source = new Path(staging, relative);
+      Path target = new Path(outRoot, relative);
+      if (!fs.exists(source)) {
+        throw new IllegalStateException("nothing was staged for " + relative);
+      }
+      fs.mkdirs(target.getParent());
+      if (fs.exists(target)) {
+        Path old = new Path(trash, relative);
+        fs.mkdirs(old.getParent());
+        rename(target, old);
+      }
+      rename(source, target);
+    }
+    Path manifestTmp = new Path(staging, "manifest.json");
+    try (OutputStream out = fs.create(manifestTmp, true)) {
+      out.write(manifestJson.getBytes(StandardCharsets.UTF_8));
+    }
+    Path manifest = new Path(outRoot, "manifest.json");
+    if (fs.exists(manifest)) {
+      fs.delete(manifest, false);
+    }
+    rename(manifestTmp, manifest);
+    fs.delete(trash, true);
+    cleanUp();
+    LOG.info("published {} output(s) to {}", staged.size(), outRoot);
+  }
+
+  /** Removes the staging folder of a run that will not be committed. */
+  public void abort() {
+    try {
+      cleanUp();
+    } catch (IOException e) {
+      LOG.warn("could not remove staging folder {}: {}", staging, e.getMessage());
+    }
+  }
+
+  private void cleanUp() throws IOException {
+    fs.delete(staging, true);
+    deleteIfEmpty(staging.getParent());
+    deleteIfEmpty(new Path(outRoot, "_trash"));
+  }
+
+  private void deleteIfEmpty(Path dir) throws IOException {
+    if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
+      fs.delete(dir, false);
+    }
+  }
+
+  private void rename(Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) {
+      throw new IOException("could not rename " + from + " to " + to);
+    }
+  }
+}

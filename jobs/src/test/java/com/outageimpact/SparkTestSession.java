@@ -1,0 +1,30 @@
+package com.outageimpact;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One real Spark session ({@code local[2]}) shared by every test class in the test JVM: starting
+ * Spark takes seconds, so tests never start or stop their own.
+ */
+public final class SparkTestSession {
+
+  private static SparkSession session;
+
+  private SparkTestSession() {}
+
+  public static synchronized SparkSession get() {
+    if (session == null) {
+      session = SparkSession.builder()
+          .master("local[2]")
+          .appName("outage-impact-tests")
+          .config("spark.sql.shuffle.partitions", "4")
+          .config("spark.default.parallelism", "4")
+          .config("spark.ui.enabled", "false")
+          .config("spark.sql.session.timeZone", "UTC")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.sql.adaptive.enabled", "true")
+          .getOrCreate();
+    }
+    return session;
+  }
+}

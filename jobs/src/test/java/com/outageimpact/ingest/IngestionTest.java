@@ -1,0 +1,149 @@
+package com.outageimpact.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.outageimpact.SparkTestSession;
+import com.outageimpact.common.StageTimer;
+import com.outageimpact.schema.Schemas;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class IngestionTest {
+
+  private final SparkSession spark = SparkTestSession.get();
+
+  @TempDir Path tmp;
+
+  static Stream<Arguments> formatsAndLayouts() {
+    return Stream.of(
+        Arguments.of(InputFormat.CSV, MiniScenario.Layout.FILE),
+        Arguments.of(InputFormat.CSV, MiniScenario.Layout.PARTITIONED),
+        Arguments.of(InputFormat.JSON, MiniScenario.Layout.PART_FILES),
+        Arguments.of(InputFormat.PARQUET, MiniScenario.Layout.FILE),
+        Arguments.of(InputFormat.PARQUET, MiniScenario.Layout.PARTITIONED));
+  }
+
+  private IngestedData ingest(Path data) {
+    Ingestion ingestion = new Ingestion(spark, "USD", null,
+        input -> tmp.resolve("rejects").resolve(input).toString(), new StageTimer());
+    var options = InputPaths.declare(new com.outageimpact.common.JobOptions("t", "t"), RunJobInputs.ALL)
+        .parse(new String[] {"--data", data.toString()});
+    return ingestion.ingest(InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), RunJobInputs.ALL));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("formatsAndLayouts")
+  void everyFormatAndLayoutIngestsToTheSameRows(InputFormat format, MiniScenario.Layout layout) throws Exception {
+    IngestedData data = ingest(MiniScenario.write(tmp.resolve("data"), format, layout));
+
+    for (InputCounts counts : data.counts()) {
+      Map<String, Long> expected = MiniScenario.expectedRejects(counts.input(), format);
+      assertEquals(expected, new TreeMap<>(counts.rejectedByReason()), counts.input() + " rejects by reason");
+      assertEquals(counts.read(), counts.accepted() + counts.rejected() + counts.duplicates());
+    }
+    assertEquals(3, data.businesses().counts().accepted());
+    assertEquals(1, data.businesses().counts().duplicates());
+    assertEquals(3, data.businessServices().counts().accepted());
+    assertEquals(1, data.businessServices().counts().duplicates());
+    // Parquet's typed timestamps cannot carry the text defects (no offset), so those rows are valid there.
+    assertEquals(format == InputFormat.PARQUET ? 5 : 3, data.reports().counts().accepted());
+    assertEquals(1, data.reports().counts().duplicates());
+    assertEquals(4, data.transactions().counts().accepted());
+    assertEquals(2, data.transactions().counts().duplicates());
+    assertEquals(3, data.fxRateRows().counts().accepted());
+    assertEquals(1, data.fxRateRows().counts().duplicates());
+
+    // Money converted exactly, with the reporting currency as default.
+    BigDecimal total = data.transactions().accepted()
+        .agg(functions.sum(Schemas.AMOUNT_REPORTING)).first().getDecimal(0);
+    assertEquals(0, MiniScenario.ACCEPTED_USD.compareTo(total), "accepted value in USD: " + total);
+
+    // Offsets normalised to UTC.
+    Map<String, Timestamp> reportedAt = new TreeMap<>();
+    for (Row row : data.reports().accepted().select("report_id", "reported_at").collectAsList()) {
+      reportedAt.put(row.getString(0), row.getTimestamp(1));
+    }
+    assertEquals(MiniScenario.ts("2021-10-04T15:40:00Z"), reportedAt.get("r1"));
+    assertEquals(MiniScenario.ts("2021-10-04T15:41:00Z"), reportedAt.get("r2"));
+    assertEquals(MiniScenario.ts("2021-10-04T15:42:30Z"), reportedAt.get("r3"));
+
+    // Defaults: missing region is ZZ, region upper-cased; status succeeded; share 1; critical false.
+    Map<String, String> regions = new TreeMap<>();
+    data.reports().accepted().select("report_id", "region").collectAsList()
+        .forEach(r -> regions.put(r.getString(0), r.getString(1)));
+    assertEquals("US", regions.get("r1"));
+    assertEquals("ZZ", regions.get("r2"));
+    assertEquals("IN", regions.get("r3"));
+    Row t2 = data.transactions().accepted().filter("txn_id = 't2'").first();
+    assertEquals("succeeded", t2.getAs("status"));
+    assertEquals("GBP", t2.getAs("currency"));
+    Row t4 = data.transactions().accepted().filter("txn_id = 't4'").first();
+    assertEquals("failed", t4.getAs("status"));
+    Row t3 = data.transactions().accepted().filter("txn_id = 't3'").first();
+    assertEquals("USD", t3.getAs("currency"));
+    assertEquals(1.0, (Double) data.businessServices().accepted().filter("business_id = 'b2'").first().getAs("share"));
+    assertEquals(false, data.businesses().accepted().filter("business_id = 'b3'").first().getAs("critical"));
+  }
+
+  @Test
+  void rejectRowsCarryReasonDetailFileAndRawRowButNeverTheReporterHash() throws Exception {
+    ingest(MiniScenario.write(tmp.resolve("data"), InputFormat.CSV, MiniScenario.Layout.PARTITIONED));
+    var rejects = spark.read().parquet(tmp.resolve("rejects").resolve("transactions").toString());
+    assertEquals(List.of(Schemas.REJECTS.fieldNames()), List.of(rejects.schema().fieldNames()));
+    Row badNumber = rejects.filter("reason = 'bad_number'").first();
+    assertEquals("transactions", badNumber.getAs("input"));
+    assertTrue(((String) badNumber.getAs("detail")).contains("amount '12,50'"), badNumber.toString());
+    assertTrue(((String) badNumber.getAs("raw")).contains("\"txn_id\":\"t7\""), badNumber.toString());
+    assertTrue(((String) badNumber.getAs("source_file")).contains("date=2021-10-0"), badNumber.toString());
+
+    var reportRejects = spark.read().parquet(tmp.resolve("rejects").resolve("reports").toString());
+    assertEquals(4, reportRejects.count());
+    for (Row row : reportRejects.collectAsList()) {
+      assertFalse(row.toString().contains("secret-h"), "reporter_hash leaked into " + row);
+    }
+  }
+
+  @Test
+  void malformedLinesAreRejectedInCsvAndJson() throws Exception {
+    Path data = MiniScenario.write(tmp.resolve("data"), InputFormat.CSV, MiniScenario.Layout.FILE);
+    // A field too many: Spark alone would silently drop it.
+    java.nio.file.Files.writeString(data.resolve("reports.csv"),
+        MiniScenario.text(MiniScenario.REPORT_HEADER, MiniScenario.REPORTS.subList(0, 3), InputFormat.CSV, true)
+            + "r8,2021-10-04T15:40:00Z,messaging,US,login,secret-h8,extra\n"
+            + "r9,2021-10-04T15:40:00Z,messaging,US,login,secret-h9,,x\n"
+            + "r11,2021-10-04T15:40:00Z,messaging,US,login,h11,,\n"
+            + "r10,2021-10-04T15:40:00Z,messaging,US,login,\n");
+    java.nio.file.Files.writeString(data.resolve("transactions.jsonl"), """
+        {"txn_id": "t1", "business_id": "b1", "occurred_at": "2021-10-04T15:00:00Z", "amount": 12.5}
+        {"txn_id": "t2", "business_id": "b1", "occurred_at": "2021-10-04T15:00:00Z", "amount": "1"
+        not json at all
+        """);
+    java.nio.file.Files.delete(data.resolve("transactions.csv"));
+    IngestedData ingested = ingest(data);
+    assertEquals(Map.of("malformed_row", 2L), ingested.reports().counts().rejectedByReason());
+    assertEquals(5, ingested.reports().counts().accepted(), "empty fields, trailing or not, are values");
+    assertEquals(Map.of("malformed_row", 2L), ingested.transactions().counts().rejectedByReason());
+    assertEquals(0, new BigDecimal("12.5").compareTo(
+        ingested.transactions().accepted().first().getAs(Schemas.AMOUNT_REPORTING)));
+    var reportRejects = spark.read().parquet(tmp.resolve("rejects").resolve("reports").toString());
+    for (Row row : reportRejects.collectAsList()) {
+      assertFalse(row.toString().contains("secret-h"), "reporter_hash leaked into " + row);
+      assertTrue(((String) row.getAs("raw")).startsWith("withheld line, sha256="), row.toString());
+    }
+  }
+}
