@@ -23,7 +23,7 @@ public final class RunJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
 
-  static final String[] INPUTS = {
+  public static final String[] INPUTS = {
       "graph", "incident", "reports", "businesses", "business_services", "transactions", "sla_tiers", "fx_rates"};
 
   private RunJob() {}

@@ -29,7 +29,8 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * Turns an opened input into accepted rows, reject rows and counts, in two passes over the data:
  * the first writes the rejects and counts every row by outcome (an {@link Observation} on the
- * same pass), the second drops repeated keys and counts what is left.
+ * same pass), the second counts distinct keys and repeats. The accepted rows (one per key) are
+ * returned lazily, for the stages that use them.
  */
 public final class TableIngester {
 
@@ -94,16 +95,18 @@ public final class TableIngester {
       rejected += n;
     }
 
-    // Pass 2: one row per key. Which copy is kept does not depend on file order (the smallest raw row).
+    // Pass 2: count keys and their repeats; only the keys are shuffled for this.
     Column[] keys = schema.keyColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-    Dataset<Row> ranked = checked.filter(col(REASON).isNull())
-        .withColumn(KEY_RANK, row_number().over(Window.partitionBy(keys).orderBy(col(RAW))));
-    Row keyCounts = ranked.agg(
-        sum(when(col(KEY_RANK).equalTo(1), 1L).otherwise(0L)),
-        sum(when(col(KEY_RANK).gt(1), 1L).otherwise(0L))).first();
-    long accepted = keyCounts.isNullAt(0) ? 0 : keyCounts.getLong(0);
+    Dataset<Row> valid = checked.filter(col(REASON).isNull());
+    Row keyCounts = valid.groupBy(keys).count()
+        .agg(count(lit(1)), sum(col("count").minus(1))).first();
+    long accepted = keyCounts.getLong(0);
     long duplicates = keyCounts.isNullAt(1) ? 0 : keyCounts.getLong(1);
 
+    // One row per key for the later stages. Which copy is kept does not depend on file order:
+    // the one with the smallest raw row (copies of a duplicate delivery are identical anyway).
+    Dataset<Row> ranked = valid
+        .withColumn(KEY_RANK, row_number().over(Window.partitionBy(keys).orderBy(col(RAW))));
     Dataset<Row> acceptedRows = derive.apply(ranked.filter(col(KEY_RANK).equalTo(1))
         .select(schema.columnNames().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new)));
     InputCounts counts = new InputCounts(schema.name(), opened.path(), opened.format().name().toLowerCase(),

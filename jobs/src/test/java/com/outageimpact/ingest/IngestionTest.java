@@ -41,9 +41,9 @@ class IngestionTest {
   private IngestedData ingest(Path data) {
     Ingestion ingestion = new Ingestion(spark, "USD", null,
         input -> tmp.resolve("rejects").resolve(input).toString(), new StageTimer());
-    var options = InputPaths.declare(new com.outageimpact.common.JobOptions("t", "t"), RunJobInputs.ALL)
+    var options = InputPaths.declare(new com.outageimpact.common.JobOptions("t", "t"), com.outageimpact.RunJob.INPUTS)
         .parse(new String[] {"--data", data.toString()});
-    return ingestion.ingest(InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), RunJobInputs.ALL));
+    return ingestion.ingest(InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), com.outageimpact.RunJob.INPUTS));
   }
 
   @ParameterizedTest(name = "{0} {1}")
