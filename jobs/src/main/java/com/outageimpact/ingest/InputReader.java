@@ -53,9 +53,6 @@ public final class InputReader {
   public static final String CORRUPT_RECORD = "_corrupt_record";
   public static final String SOURCE_FILE = "_source_file";
 
-  /** Columns past the header's, to catch CSV lines with fields too many. */
-  private static final String EXTRA_FIELD = "_extra_field_";
-  private static final int EXTRA_FIELDS = 4;
 
   /** How many leading JSON lines are looked at to check an input's keys. */
   private static final int JSON_PROBE_LINES = 50;
@@ -144,11 +141,10 @@ public final class InputReader {
   }
 
   /**
-   * CSV: Spark's permissive parser drops extra fields without flagging the line, so the reader
-   * reads a few columns more than the header has: a value there means a field too many, and the
-   * row is malformed (trailing empty fields, as some exporters write, are tolerated). (A line with too few fields reads its missing trailing fields as empty, as CSV
-   * readers commonly do: an empty field and a missing one cannot be told apart.) Every file's
-   * header must match the first file's.
+   * CSV: a line whose field count differs from the header's is malformed. Spark flags such lines
+   * in its corrupt-record column only when it tokenizes whole lines, so column pruning in the CSV
+   * parser is switched off (every column is read anyway). Every file's header must match the
+   * first one's.
    */
   private Dataset<Row> readCsv(InputSchema schema, String pathText, List<FileStatus> files) {
     List<String> header = csvHeader(schema.name(), files.get(0));
@@ -166,24 +162,17 @@ public final class InputReader {
       fileSchema = fileSchema.add(name, DataTypes.StringType, true);
     }
     requireColumns(schema, byContractName.keySet(), files.get(0).getPath());
-    Column malformed = lit(false);
-    for (int i = 1; i <= EXTRA_FIELDS; i++) {
-      fileSchema = fileSchema.add(EXTRA_FIELD + i, DataTypes.StringType, true);
-      malformed = malformed.or(col(EXTRA_FIELD + i).isNotNull());
-    }
+    fileSchema = fileSchema.add(CORRUPT_RECORD, DataTypes.StringType, true);
+    spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
     Dataset<Row> raw = spark.read()
         .schema(fileSchema)
         .option("header", "true")
+        // Headers were checked above; positions are safe.
         .option("enforceSchema", "true")
         .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
         .csv(pathText);
-    List<Column> fields = new ArrayList<>();
-    for (String name : header) {
-      fields.add(functions.coalesce(col("`" + name + "`"), lit("")));
-    }
-    Dataset<Row> flagged = raw.withColumn(CORRUPT_RECORD,
-        functions.when(malformed, functions.concat_ws(",", fields.toArray(Column[]::new))));
-    return contractColumns(schema, flagged, byContractName, true);
+    return contractColumns(schema, raw, byContractName, true);
   }
 
   private Dataset<Row> readJson(InputSchema schema, String pathText, List<FileStatus> files) {
