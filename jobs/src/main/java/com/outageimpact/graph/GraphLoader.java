@@ -1,13 +1,11 @@
 package com.outageimpact.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.common.InputException;
+import com.outageimpact.common.JsonDocuments;
 import com.outageimpact.graph.ServiceGraph.Component;
 import com.outageimpact.graph.ServiceGraph.Dependency;
 import com.outageimpact.graph.ServiceGraph.DependencyType;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -32,20 +29,7 @@ public final class GraphLoader {
   private GraphLoader() {}
 
   public static ServiceGraph load(String pathText, Configuration hadoopConf) {
-    Path path = new Path(pathText);
-    JsonNode root;
-    try {
-      FileSystem fs = path.getFileSystem(hadoopConf);
-      if (!fs.exists(path)) {
-        throw new InputException("input 'graph': path does not exist: " + path);
-      }
-      try (InputStream in = fs.open(path)) {
-        root = new ObjectMapper().readTree(in);
-      }
-    } catch (IOException e) {
-      throw new InputException("input 'graph': " + path + " is not valid JSON: " + firstLine(e), e);
-    }
-    return parse(root, path.toString());
+    return parse(JsonDocuments.read("graph", pathText, hadoopConf), new Path(pathText).toString());
   }
 
   /** Parses and validates a graph document; {@code source} names it in errors. */
@@ -243,10 +227,5 @@ public final class GraphLoader {
 
   private static InputException invalid(String source, List<String> problems) {
     return new InputException("input 'graph': " + source + " is invalid: " + String.join("; ", problems));
-  }
-
-  private static String firstLine(Throwable e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return message.lines().findFirst().orElse(message);
   }
 }

@@ -1,12 +1,10 @@
 package com.outageimpact.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.common.InputException;
+import com.outageimpact.common.JsonDocuments;
 import com.outageimpact.graph.ServiceGraph;
 import com.outageimpact.schema.Schemas;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -16,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** What the operator declared about an incident, Statuspage-style (the optional incident input). */
@@ -33,19 +30,7 @@ public record IncidentDeclaration(String id, String rootComponent, List<Update> 
   /** Reads and checks the incident JSON; the graph, when given, must know the root component. */
   public static IncidentDeclaration load(String pathText, Configuration hadoopConf, ServiceGraph graph) {
     Path path = new Path(pathText);
-    JsonNode root;
-    try {
-      FileSystem fs = path.getFileSystem(hadoopConf);
-      if (!fs.exists(path)) {
-        throw new InputException("input 'incident': path does not exist: " + path);
-      }
-      try (InputStream in = fs.open(path)) {
-        root = new ObjectMapper().readTree(in);
-      }
-    } catch (IOException e) {
-      throw new InputException("input 'incident': " + path + " is not valid JSON: "
-          + InputReader.firstLine(e), e);
-    }
+    JsonNode root = JsonDocuments.read("incident", pathText, hadoopConf);
     List<String> problems = new ArrayList<>();
     if (root == null || !root.isObject()) {
       throw new InputException("input 'incident': " + path + " must be a JSON object");
