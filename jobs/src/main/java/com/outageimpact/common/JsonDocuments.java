@@ -25,9 +25,8 @@ public final class JsonDocuments {
         return new ObjectMapper().readTree(in);
       }
     } catch (IOException e) {
-      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new InputException("input '" + input + "': " + path + " is not valid JSON: "
-          + message.lines().findFirst().orElse(message), e);
+          + Failures.firstLine(e), e);
     }
   }
 }

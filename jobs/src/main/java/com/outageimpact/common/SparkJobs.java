@@ -72,12 +72,7 @@ public final class SparkJobs {
       }
       cause = cause.getCause();
     }
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    String first = message.lines().findFirst().orElse(message);
-    return root.getClass().getSimpleName() + ": " + first;
+    Throwable root = Failures.rootCause(t);
+    return root.getClass().getSimpleName() + ": " + Failures.firstLine(root);
   }
 }

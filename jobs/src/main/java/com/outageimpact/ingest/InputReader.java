@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.outageimpact.common.Failures;
 import com.outageimpact.common.InputException;
 import com.outageimpact.schema.ColumnSpec;
 import com.outageimpact.schema.InputSchema;
@@ -199,7 +200,7 @@ public final class InputReader {
       fileSchema = raw.schema();
     } catch (Exception e) {
       throw new InputException("input '" + schema.name() + "': cannot read Parquet at " + pathText
-          + " (first file " + firstFile.getPath() + "): " + firstLine(e), e);
+          + " (first file " + firstFile.getPath() + "): " + Failures.firstLine(e), e);
     }
     Map<String, String> byContractName = new LinkedHashMap<>();
     for (StructField field : fileSchema.fields()) {
@@ -316,10 +317,5 @@ public final class InputReader {
 
   private static String normalise(String name) {
     return name.trim().toLowerCase(Locale.ROOT);
-  }
-
-  static String firstLine(Throwable e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return message.lines().findFirst().orElse(message);
   }
 }

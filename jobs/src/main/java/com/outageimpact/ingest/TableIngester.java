@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
+import com.outageimpact.common.Failures;
 import com.outageimpact.common.InputException;
 import com.outageimpact.schema.ColumnSpec;
 import com.outageimpact.schema.InputSchema;
@@ -80,7 +81,7 @@ public final class TableIngester {
           .write().mode(SaveMode.Overwrite).parquet(rejectsPath);
     } catch (RuntimeException e) {
       throw new InputException("input '" + schema.name() + "': cannot read " + opened.path() + ": "
-          + InputReader.firstLine(rootCause(e)), e);
+          + Failures.firstLine(Failures.rootCause(e)), e);
     }
     Map<String, Object> observedCounts = observedCounts(outcome);
     long read = ((Number) observedCounts.get("read")).longValue();
@@ -109,7 +110,7 @@ public final class TableIngester {
         .withColumn(KEY_RANK, row_number().over(Window.partitionBy(keys).orderBy(col(RAW))));
     Dataset<Row> acceptedRows = derive.apply(ranked.filter(col(KEY_RANK).equalTo(1))
         .select(schema.columnNames().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new)));
-    InputCounts counts = new InputCounts(schema.name(), opened.path(), opened.format().name().toLowerCase(),
+    InputCounts counts = new InputCounts(schema.name(), opened.path(), opened.format().name().toLowerCase(java.util.Locale.ROOT),
         opened.files(), read, accepted, rejected, duplicates, rejectedByReason);
     return new IngestedInput(acceptedRows, counts);
   }
@@ -149,13 +150,5 @@ public final class TableIngester {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while counting rows", e);
     }
-  }
-
-  private static Throwable rootCause(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root;
   }
 }
