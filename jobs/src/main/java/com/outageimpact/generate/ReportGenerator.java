@@ -1,5 +1,6 @@
 package com.outageimpact.generate;
 
+import com.outageimpact.schema.Schemas;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,14 +30,8 @@ final class ReportGenerator {
   /** During a total outage, this share of surge reports say total_blackout. */
   static final double BLACKOUT_SHARE = 0.3;
 
-  static final StructType TEXT_ROWS = new StructType()
-      .add("report_id", DataTypes.StringType)
-      .add("reported_at", DataTypes.StringType)
-      .add("service", DataTypes.StringType)
-      .add("region", DataTypes.StringType)
-      .add("problem", DataTypes.StringType)
-      .add("reporter_hash", DataTypes.StringType)
-      .add("date", DataTypes.StringType);
+  /** Text rows: the contract columns as text (as CSV and JSON carry them), plus the date partition. */
+  static final StructType TEXT_ROWS = Schemas.REPORTS.textSchema().add("date", DataTypes.StringType);
 
   static final StructType PARQUET_ROWS = new StructType()
       .add("report_id", DataTypes.StringType)

@@ -56,15 +56,8 @@ final class TransactionGenerator {
   static final int BAD_ROW_DAY = 4095;
   static final long KIND_TAG = Rng.tag("transactions");
 
-  static final StructType TEXT_ROWS = new StructType()
-      .add("txn_id", DataTypes.StringType)
-      .add("business_id", DataTypes.StringType)
-      .add("occurred_at", DataTypes.StringType)
-      .add("amount", DataTypes.StringType)
-      .add("currency", DataTypes.StringType)
-      .add("status", DataTypes.StringType)
-      .add("service", DataTypes.StringType)
-      .add("date", DataTypes.StringType);
+  /** Text rows: the contract columns as text (as CSV and JSON carry them), plus the date partition. */
+  static final StructType TEXT_ROWS = Schemas.TRANSACTIONS.textSchema().add("date", DataTypes.StringType);
 
   /** Parquet rows carry epoch seconds; the writer turns them into a TimestampType column. */
   static final StructType PARQUET_ROWS = new StructType()

@@ -12,9 +12,10 @@ import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The one place that declares every schema: the contract's inputs (../shared/CONTRACT.md), the
- * reject rows, and the generator's truth tables. Other code refers to these constants rather than
- * spelling column names and types again.
+ * The one place that declares the product's schemas: the contract's inputs
+ * (../shared/CONTRACT.md) and the reject rows. Other code refers to these constants rather than
+ * spelling column names and types again. (The generator's truth tables are declared beside the
+ * code that writes them, in generate/TruthWriter.)
  */
 public final class Schemas {
 
