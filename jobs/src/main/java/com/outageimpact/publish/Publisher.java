@@ -27,6 +27,7 @@ public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
 
   private final FileSystem fs;
+  private final Configuration hadoopConf;
   private final Path outRoot;
   private final String runId;
   private final Path staging;
@@ -36,8 +37,7 @@ public final class Publisher {
     try {
       this.outRoot = new Path(outPath);
       this.fs = outRoot.getFileSystem(hadoopConf);
-      // No .crc side files beside the manifest: readers of the output folder do not want them.
-      fs.setWriteChecksum(false);
+      this.hadoopConf = hadoopConf;
       this.runId = UUID.randomUUID().toString();
       this.staging = new Path(new Path(outRoot, "_staging"), runId);
     } catch (IOException e) {
@@ -75,7 +75,10 @@ public final class Publisher {
       rename(source, target);
     }
     Path manifestTmp = new Path(staging, "manifest.json");
-    try (OutputStream out = fs.create(manifestTmp, true)) {
+    // No .crc side file beside the manifest (readers of the output folder do not want one). The
+    // setting goes on a private file system instance: the cached one is shared with Spark.
+    try (FileSystem own = FileSystem.newInstance(manifestTmp.toUri(), hadoopConf);
+        OutputStream out = createWithoutChecksum(own, manifestTmp)) {
       out.write(manifestJson.getBytes(StandardCharsets.UTF_8));
     }
     Path manifest = new Path(outRoot, "manifest.json");
@@ -86,6 +89,11 @@ public final class Publisher {
     fs.delete(trash, true);
     cleanUp();
     LOG.info("published {} output(s) to {}", staged.size(), outRoot);
+  }
+
+  private static OutputStream createWithoutChecksum(FileSystem own, Path path) throws IOException {
+    own.setWriteChecksum(false);
+    return own.create(path, true);
   }
 
   /** Removes the staging folder of a run that will not be committed. */
