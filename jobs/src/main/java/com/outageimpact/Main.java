@@ -1,7 +1,6 @@
 package com.outageimpact;
 
 import com.outageimpact.generate.GenerateJob;
-import com.outageimpact.RunJob;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +16,7 @@ public final class Main {
 
   static {
     JOBS.put("run", RunJob::main);
+    JOBS.put("detect", DetectJob::main);
     JOBS.put("generate", GenerateJob::main);
   }
 

@@ -3,6 +3,8 @@ package com.outageimpact;
 import com.outageimpact.common.JobOptions;
 import com.outageimpact.common.SparkJobs;
 import com.outageimpact.common.StageTimer;
+import com.outageimpact.detect.Detection;
+import com.outageimpact.detect.DetectionParams;
 import com.outageimpact.ingest.IngestedData;
 import com.outageimpact.ingest.InputCounts;
 import com.outageimpact.ingest.InputFormat;
@@ -11,6 +13,7 @@ import com.outageimpact.ingest.Ingestion;
 import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
 import java.time.Instant;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +34,12 @@ public final class RunJob {
   public static JobOptions options() {
     JobOptions options = new JobOptions("run",
         "Ingest an outage's inputs (data contract: reports, graph, businesses, business_services,\n"
-            + "transactions, incident, sla_tiers, fx_rates), and publish manifest.json and rejects/ under --out.");
+            + "transactions, incident, sla_tiers, fx_rates), detect the outage from the reports, and publish\n"
+            + "outage_windows, incident_summary, timeline, rejects/ and manifest.json under --out.");
     InputPaths.declare(options, INPUTS);
     options.option("out", "out", "output folder; a run replaces its outputs there atomically");
     options.option("reporting-currency", "USD", "ISO 4217 currency that money is reported in");
+    DetectionParams.declare(options);
     return options;
   }
 
@@ -48,6 +53,7 @@ public final class RunJob {
     StageTimer timer = new StageTimer();
     InputPaths paths = InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), INPUTS);
     InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
+    DetectionParams detectionParams = DetectionParams.from(options);
     Publisher publisher = new Publisher(options.require("out"), spark.sparkContext().hadoopConfiguration());
     try {
       Manifest manifest = new Manifest("run", publisher.runId(), startedAt, spark.version())
@@ -64,10 +70,22 @@ public final class RunJob {
         manifest.input(counts);
         manifest.output("rejects/" + counts.input());
       }
+      Detection.Result detection = Detection.detect(data.reports().accepted(), data.incident(), detectionParams,
+          timer);
       String json;
       try (StageTimer.Stage stage = timer.start("publish")) {
+        List<String> incidents = Detection.stage(publisher, spark, detection);
+        if (!incidents.isEmpty()) {
+          Detection.TABLES.forEach(manifest::output);
+        }
+        manifest.put("incidents", incidents);
         json = manifest.toJson(timer.stages(), Instant.now());
         publisher.commit(json);
+        stage.count("incidents", incidents.size());
+      } finally {
+        if (detection.scored() != null) {
+          detection.scored().unpersist();
+        }
       }
       LOG.info("run complete: outputs under {}", options.require("out"));
       return json;

@@ -112,6 +112,23 @@ public final class Ingestion {
         businessServices, reports, transactions);
   }
 
+  /**
+   * Reports alone (and the declared incident, when given): what the detect job needs. Without a
+   * graph, a report's service cannot be checked against it.
+   */
+  public IngestedData ingestReports(InputPaths paths) {
+    IncidentDeclaration incident = null;
+    if (paths.get("incident") != null) {
+      try (StageTimer.Stage stage = timer.start("ingest.incident")) {
+        incident = IncidentDeclaration.load(paths.get("incident"), spark.sparkContext().hadoopConfiguration(), null);
+        stage.count("updates", incident.updates().size());
+      }
+    }
+    IngestedInput reports = required(paths, Schemas.REPORTS, Ingestion::regionCheck,
+        df -> df.withColumn("region", coalesce(upper(col("region")), lit(Schemas.UNKNOWN_REGION))));
+    return new IngestedData(reportingCurrency, null, incident, Map.of(), null, null, null, null, reports, null);
+  }
+
   // ---- the checks of each input, after the generic ones (malformed, missing, unparseable) ----
 
   private void fxRateChecks(RowChecks checks) {

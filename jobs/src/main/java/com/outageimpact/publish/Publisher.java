@@ -1,15 +1,21 @@
 package com.outageimpact.publish;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.outageimpact.common.InputException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +61,21 @@ public final class Publisher {
       staged.add(relativeTarget);
     }
     return new Path(staging, relativeTarget).toString();
+  }
+
+  /**
+   * Stages one table's rows per incident, at {@code <table>/incident_id=<id>/} (the partition
+   * folder carries the id, so readers of {@code <table>/} get the column back), so that each
+   * incident's rows are replaced on their own.
+   */
+  public void stagePerIncident(String table, Dataset<Row> rows, Collection<String> incidentIds) {
+    for (String id : incidentIds) {
+      // One small file per incident: these tables grow with incidents and buckets, not with the data.
+      rows.filter(col("incident_id").equalTo(id)).drop("incident_id")
+          .coalesce(1)
+          .write().mode(SaveMode.Overwrite)
+          .parquet(stage(table + "/incident_id=" + id));
+    }
   }
 
   /** Swaps every staged output into place, then writes the manifest (so a manifest means a complete run). */

@@ -112,6 +112,75 @@ public final class Schemas {
   /** Region used when a report or business has none. */
   public static final String UNKNOWN_REGION = "ZZ";
 
+  /**
+   * Detection's working table (not published): one row per report series (service and region,
+   * or service across regions) and bucket; the {@code w_*} columns are set on the first bucket
+   * of each window only, and hold bucket indices (bucket start = index x bucket seconds).
+   */
+  public static final StructType SCORED_REPORTS = new StructType()
+      .add("service", STRING, false)
+      .add("region", STRING, false)
+      .add("bucket_index", DataTypes.LongType, false)
+      .add("reports", DataTypes.LongType, false)
+      .add("reporters", DataTypes.LongType, false)
+      .add("expected_reports", DOUBLE, true)
+      .add("anomalous", BOOLEAN, false)
+      .add("w_end", DataTypes.LongType, true)
+      .add("w_drain_end", DataTypes.LongType, true)
+      .add("w_peak", DataTypes.LongType, true)
+      .add("w_first_alarm", DataTypes.LongType, true)
+      .add("w_reports", DataTypes.LongType, true)
+      .add("w_expected_reports", DOUBLE, true)
+      .add("w_peak_ratio", DOUBLE, true);
+
+  /** outage_windows/: one row per incident, service and region (region ALL: across regions). */
+  public static final StructType OUTAGE_WINDOWS = new StructType()
+      .add("incident_id", STRING, false)
+      .add("service", STRING, false)
+      .add("region", STRING, false)
+      .add("start", TIMESTAMP, false)
+      .add("peak_at", TIMESTAMP, false)
+      .add("end", TIMESTAMP, false)
+      .add("drain_end", TIMESTAMP, false)
+      .add("duration_minutes", DOUBLE, false)
+      .add("reports", DataTypes.LongType, false)
+      .add("expected_reports", DOUBLE, false)
+      .add("excess_reports", DOUBLE, false)
+      .add("peak_ratio", DOUBLE, false)
+      .add("severity", STRING, false);
+
+  /**
+   * incident_summary/: one row per incident (detection's columns; later stages add theirs).
+   * {@code root_component} is the declared one until the cascade stage ranks candidates.
+   */
+  public static final StructType INCIDENT_SUMMARY = new StructType()
+      .add("incident_id", STRING, false)
+      .add("declared", BOOLEAN, false)
+      .add("root_component", STRING, true)
+      .add("scope", STRING, false)
+      .add("regions", STRING, true)
+      .add("start", TIMESTAMP, false)
+      .add("end", TIMESTAMP, false)
+      .add("duration_minutes", DOUBLE, false)
+      .add("first_alarm_at", TIMESTAMP, false)
+      .add("time_to_detect", DOUBLE, false)
+      .add("time_to_acknowledge", DOUBLE, true)
+      .add("time_to_resolve", DOUBLE, true)
+      .add("services_impaired", DataTypes.IntegerType, false)
+      .add("impaired_services", STRING, false)
+      .add("reports", DataTypes.LongType, false)
+      .add("excess_reports", DOUBLE, false);
+
+  /** timeline/: one row per incident, time bucket and service (reports across regions). */
+  public static final StructType TIMELINE = new StructType()
+      .add("incident_id", STRING, false)
+      .add("bucket_start", TIMESTAMP, false)
+      .add("service", STRING, false)
+      .add("reports", DataTypes.LongType, false)
+      .add("reporters", DataTypes.LongType, false)
+      .add("expected_reports", DOUBLE, true)
+      .add("anomalous", BOOLEAN, false);
+
   /** rejects/&lt;input&gt;/: one row per rejected input row. */
   public static final StructType REJECTS = new StructType()
       .add("input", STRING, false)

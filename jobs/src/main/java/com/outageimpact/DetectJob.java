@@ -1,0 +1,80 @@
+package com.outageimpact;
+
+import com.outageimpact.common.JobOptions;
+import com.outageimpact.common.SparkJobs;
+import com.outageimpact.common.StageTimer;
+import com.outageimpact.detect.DetectedIncident;
+import com.outageimpact.detect.Detection;
+import com.outageimpact.detect.DetectionParams;
+import com.outageimpact.ingest.IngestedData;
+import com.outageimpact.ingest.InputFormat;
+import com.outageimpact.ingest.InputPaths;
+import com.outageimpact.ingest.Ingestion;
+import com.outageimpact.publish.Manifest;
+import com.outageimpact.publish.Publisher;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Outage detection from problem reports alone (no graph, no transactions): writes
+ * {@code outage_windows}, {@code timeline} and {@code incident_summary} per detected incident,
+ * with the rejects and the manifest. The full run uses the same stage.
+ */
+public final class DetectJob {
+
+  public static final String[] INPUTS = {"reports", "incident"};
+
+  private DetectJob() {}
+
+  public static JobOptions options() {
+    JobOptions options = new JobOptions("detect",
+        "Detect outages from user problem reports (and response metrics from incident.json when given).");
+    InputPaths.declare(options, INPUTS);
+    options.option("out", "out", "output folder; each incident's outputs are replaced atomically");
+    DetectionParams.declare(options);
+    return options;
+  }
+
+  public static void main(String[] args) {
+    SparkJobs.main("detect", options(), args, DetectJob::run);
+  }
+
+  /** Runs detection; returns the incidents found. Publishes nothing if anything fails. */
+  public static List<DetectedIncident> run(SparkSession spark, JobOptions options) throws Exception {
+    Instant startedAt = Instant.now();
+    StageTimer timer = new StageTimer();
+    DetectionParams params = DetectionParams.from(options);
+    InputPaths paths = InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), INPUTS);
+    InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
+    Publisher publisher = new Publisher(options.require("out"), spark.sparkContext().hadoopConfiguration());
+    try {
+      IngestedData data = new Ingestion(spark, "USD", format, input -> publisher.stage("rejects/" + input), timer)
+          .ingestReports(paths);
+      Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, timer);
+      try (StageTimer.Stage stage = timer.start("publish")) {
+        List<String> ids = Detection.stage(publisher, spark, result);
+        Manifest manifest = new Manifest("detect", publisher.runId(), startedAt, spark.version())
+            .parameters(options.effectiveValues()).input(data.reports().counts()).output("rejects/reports")
+            .put("incidents", ids);
+        if (paths.get("incident") != null) {
+          manifest.input("incident", paths.get("incident"));
+        }
+        if (!ids.isEmpty()) {
+          Detection.TABLES.forEach(manifest::output);
+        }
+        publisher.commit(manifest.toJson(timer.stages(), Instant.now()));
+        stage.count("incidents", ids.size());
+      }
+      if (result.scored() != null) {
+        result.scored().unpersist();
+      }
+      return result.incidents();
+    } catch (Exception | Error e) {
+      publisher.abort();
+      throw e;
+    }
+  }
+}

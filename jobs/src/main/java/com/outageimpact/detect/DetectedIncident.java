@@ -1,0 +1,122 @@
+package com.outageimpact.detect;
+
+import com.outageimpact.ingest.IncidentDeclaration;
+import com.outageimpact.schema.Schemas;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Overlapping outage windows grouped into one event, with the operator's declaration when one
+ * matches it. Its id is the declared one, or derived from its start (stable across re-runs on
+ * the same data, distinct for incidents that start at different times).
+ */
+public record DetectedIncident(String id, List<OutageWindow> windows, IncidentDeclaration declaration) {
+
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+
+  /** Groups windows whose spans (start to drain end) overlap; matches the declaration to the group it overlaps most. */
+  public static List<DetectedIncident> group(List<OutageWindow> windows, IncidentDeclaration declaration) {
+    List<OutageWindow> sorted = new ArrayList<>(windows);
+    sorted.sort(Comparator.comparing(OutageWindow::start));
+    List<List<OutageWindow>> groups = new ArrayList<>();
+    Instant groupEnd = null;
+    for (OutageWindow window : sorted) {
+      if (groupEnd == null || !window.start().isBefore(groupEnd)) {
+        groups.add(new ArrayList<>());
+        groupEnd = window.drainEnd();
+      } else if (window.drainEnd().isAfter(groupEnd)) {
+        groupEnd = window.drainEnd();
+      }
+      groups.get(groups.size() - 1).add(window);
+    }
+    int declaredGroup = -1;
+    if (declaration != null && !declaration.updates().isEmpty()) {
+      Instant from = declaration.updates().get(0).at().minus(Duration.ofHours(2));
+      Instant to = declaration.firstAt("resolved").orElse(declaration.updates().get(declaration.updates().size() - 1).at());
+      long best = 0;
+      for (int i = 0; i < groups.size(); i++) {
+        long overlap = overlapSeconds(groups.get(i), from, to);
+        if (overlap > best) {
+          best = overlap;
+          declaredGroup = i;
+        }
+      }
+    }
+    List<DetectedIncident> incidents = new ArrayList<>();
+    for (int i = 0; i < groups.size(); i++) {
+      List<OutageWindow> group = groups.get(i);
+      Instant start = group.stream().map(OutageWindow::start).min(Comparator.naturalOrder()).orElseThrow();
+      boolean declared = i == declaredGroup;
+      incidents.add(new DetectedIncident(declared ? declaration.id() : "incident-" + ID_TIME.format(start),
+          List.copyOf(group), declared ? declaration : null));
+    }
+    return incidents;
+  }
+
+  private static long overlapSeconds(List<OutageWindow> group, Instant from, Instant to) {
+    Instant start = group.stream().map(OutageWindow::start).min(Comparator.naturalOrder()).orElseThrow();
+    Instant end = group.stream().map(OutageWindow::end).max(Comparator.naturalOrder()).orElseThrow();
+    Instant a = start.isAfter(from) ? start : from;
+    Instant b = end.isBefore(to) ? end : to;
+    return Math.max(0, b.getEpochSecond() - a.getEpochSecond());
+  }
+
+  /** The windows that describe the incident as a whole: across regions when there are any, else per region. */
+  public List<OutageWindow> headlineWindows() {
+    List<OutageWindow> across = windows.stream().filter(OutageWindow::acrossRegions).toList();
+    return across.isEmpty() ? windows : across;
+  }
+
+  public Instant start() {
+    return headlineWindows().stream().map(OutageWindow::start).min(Comparator.naturalOrder()).orElseThrow();
+  }
+
+  public Instant end() {
+    return headlineWindows().stream().map(OutageWindow::end).max(Comparator.naturalOrder()).orElseThrow();
+  }
+
+  /** Where the last window's reports are back near their baseline. */
+  public Instant drainEnd() {
+    return windows.stream().map(OutageWindow::drainEnd).max(Comparator.naturalOrder()).orElseThrow();
+  }
+
+  public Instant firstAlarm() {
+    return windows.stream().map(OutageWindow::firstAlarmAt).min(Comparator.naturalOrder()).orElseThrow();
+  }
+
+  /** Regions with a window of their own (reports without a region say nothing about where). */
+  public TreeSet<String> regions() {
+    TreeSet<String> regions = new TreeSet<>();
+    windows.stream().filter(w -> !w.acrossRegions() && !Schemas.UNKNOWN_REGION.equals(w.region()))
+        .forEach(w -> regions.add(w.region()));
+    return regions;
+  }
+
+  /** {@code regional} when the reports rose in one region only, else {@code global}. */
+  public String scope() {
+    return regions().size() == 1 ? "regional" : "global";
+  }
+
+  public TreeSet<String> services() {
+    TreeSet<String> services = new TreeSet<>();
+    headlineWindows().forEach(w -> services.add(w.service()));
+    return services;
+  }
+
+  public Optional<Instant> declared(String status) {
+    return declaration == null ? Optional.empty() : declaration.firstAt(status);
+  }
+
+  public Optional<Instant> acknowledgedAt() {
+    return declaration == null || declaration.updates().isEmpty()
+        ? Optional.empty() : Optional.of(declaration.updates().get(0).at());
+  }
+}

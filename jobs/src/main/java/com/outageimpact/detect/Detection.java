@@ -1,0 +1,141 @@
+package com.outageimpact.detect;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+
+import com.outageimpact.common.StageTimer;
+import com.outageimpact.ingest.IncidentDeclaration;
+import com.outageimpact.publish.Publisher;
+import com.outageimpact.schema.Schemas;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The detect stage: from accepted problem reports (and the operator's declaration, when given)
+ * to outage windows, incidents, their response metrics and the report timeline. Used alone by
+ * the {@code detect} job and as a stage of the full run.
+ */
+public final class Detection {
+
+  /** How much of the timeline around an incident is kept: context before, and the drain after. */
+  static final Duration TIMELINE_BEFORE = Duration.ofHours(1);
+  static final Duration TIMELINE_AFTER = Duration.ofHours(3);
+  /** How long before an incident's first window other services are checked for having been hit too. */
+  static final Duration FOCUS_BEFORE = Duration.ofHours(1);
+
+  /** The stage's result: incidents (small, on the driver) and the scored series (lazy). */
+  public record Result(List<DetectedIncident> incidents, Dataset<Row> scored, DetectionParams params) {}
+
+  private Detection() {}
+
+  public static Result detect(Dataset<Row> reports, IncidentDeclaration declaration, DetectionParams params,
+      StageTimer timer) {
+    try (StageTimer.Stage stage = timer.start("detect")) {
+      Dataset<Row> counts = ReportSeries.counts(reports, params).persist(StorageLevel.MEMORY_AND_DISK());
+      // First pass: windows strong enough on their own, which make the incidents.
+      Dataset<Row> scored = ReportSeries.scan(counts, params, List.of());
+      if (scored == null) {
+        counts.unpersist();
+        stage.count("incidents", 0);
+        return new Result(List.of(), null, params);
+      }
+      List<OutageWindow> windows = WindowDetector.windows(scored, params);
+      List<DetectedIncident> incidents = DetectedIncident.group(windows, declaration);
+      if (!incidents.isEmpty()) {
+        // Second pass: within each incident (from an hour before it), which other series rose too.
+        List<long[]> focus = new ArrayList<>();
+        for (DetectedIncident incident : incidents) {
+          focus.add(new long[] {
+              incident.start().minus(FOCUS_BEFORE).getEpochSecond() / params.bucketSeconds(),
+              incident.drainEnd().getEpochSecond() / params.bucketSeconds() + 1});
+        }
+        scored = ReportSeries.scan(counts, params, focus);
+      }
+      // Read twice: for the windows now, for the timeline when publishing.
+      scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
+      windows = WindowDetector.windows(scored, params);
+      incidents = DetectedIncident.group(windows, declaration);
+      counts.unpersist();
+      stage.count("windows", windows.size()).count("incidents", incidents.size());
+      return new Result(incidents, scored, params);
+    }
+  }
+
+  /** The tables this stage publishes, per incident. */
+  public static final List<String> TABLES = List.of("outage_windows", "incident_summary", "timeline");
+
+  /**
+   * Stages the detection tables of every incident found; returns the incidents' ids. Nothing is
+   * staged when there is no incident (the previous outputs of other incidents stay as they are).
+   */
+  public static List<String> stage(Publisher publisher, SparkSession spark, Result result) {
+    List<String> ids = result.incidents().stream().map(DetectedIncident::id).toList();
+    publisher.stagePerIncident("outage_windows", windowsTable(spark, result.incidents()), ids);
+    publisher.stagePerIncident("incident_summary", summaryTable(spark, result.incidents()), ids);
+    for (DetectedIncident incident : result.incidents()) {
+      publisher.stagePerIncident("timeline", timelineTable(result, incident), List.of(incident.id()));
+    }
+    return ids;
+  }
+
+  public static Dataset<Row> windowsTable(SparkSession spark, List<DetectedIncident> incidents) {
+    List<Row> rows = new ArrayList<>();
+    for (DetectedIncident incident : incidents) {
+      for (OutageWindow w : incident.windows()) {
+        rows.add(RowFactory.create(incident.id(), w.service(), w.region(), ts(w.start()), ts(w.peakAt()), ts(w.end()),
+            ts(w.drainEnd()), w.durationMinutes(), w.reports(), w.expectedReports(), w.excessReports(),
+            w.peakRatio(), w.severity()));
+      }
+    }
+    return spark.createDataFrame(rows, Schemas.OUTAGE_WINDOWS);
+  }
+
+  public static Dataset<Row> summaryTable(SparkSession spark, List<DetectedIncident> incidents) {
+    List<Row> rows = new ArrayList<>();
+    for (DetectedIncident incident : incidents) {
+      Instant start = incident.start();
+      List<OutageWindow> headline = incident.headlineWindows();
+      rows.add(RowFactory.create(incident.id(), incident.declaration() != null,
+          incident.declaration() == null ? null : incident.declaration().rootComponent(), incident.scope(),
+          String.join(",", incident.regions()), ts(start), ts(incident.end()),
+          minutes(start, incident.end()), ts(incident.firstAlarm()), minutes(start, incident.firstAlarm()),
+          incident.acknowledgedAt().map(at -> minutes(start, at)).orElse(null),
+          incident.declared("resolved").map(at -> minutes(start, at)).orElse(null),
+          incident.services().size(), String.join(",", incident.services()),
+          headline.stream().mapToLong(OutageWindow::reports).sum(),
+          headline.stream().mapToDouble(OutageWindow::excessReports).sum()));
+    }
+    return spark.createDataFrame(rows, Schemas.INCIDENT_SUMMARY);
+  }
+
+  /** Reports against expected per service (across regions) and bucket, around one incident. */
+  public static Dataset<Row> timelineTable(Result result, DetectedIncident incident) {
+    long bucket = result.params().bucketSeconds();
+    long from = incident.start().minus(TIMELINE_BEFORE).getEpochSecond() / bucket;
+    long to = incident.end().plus(TIMELINE_AFTER).getEpochSecond() / bucket;
+    return result.scored()
+        .filter(col("region").equalTo(ReportSeries.ALL_REGIONS))
+        .filter(col("bucket_index").between(from, to))
+        .select(lit(incident.id()).as("incident_id"),
+            timestamp_seconds(col("bucket_index").multiply(bucket)).as("bucket_start"),
+            col("service"), col("reports"), col("reporters"), col("expected_reports"),
+            col("anomalous"));
+  }
+
+  private static Timestamp ts(Instant instant) {
+    return Timestamp.from(instant);
+  }
+
+  private static double minutes(Instant from, Instant to) {
+    return (to.getEpochSecond() - from.getEpochSecond()) / 60.0;
+  }
+}

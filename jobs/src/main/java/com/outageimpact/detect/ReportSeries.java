@@ -1,0 +1,118 @@
+package com.outageimpact.detect;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.unix_seconds;
+
+import com.outageimpact.schema.Schemas;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Problem reports as time series: counts per service × region × bucket, and per service across
+ * regions (region {@value #ALL_REGIONS}). Spark aggregates the reports (the large input) with
+ * built-in functions; the resulting series are small (one row per bucket) and each is scanned in
+ * order by {@link SeriesScanner}.
+ */
+public final class ReportSeries {
+
+  public static final String ALL_REGIONS = "ALL";
+
+  private ReportSeries() {}
+
+  /**
+   * Report counts per service, region and bucket index (bucket start = index x bucket seconds),
+   * and per service across regions: both from one pass over the reports (grouping sets).
+   */
+  public static Dataset<Row> counts(Dataset<Row> reports, DetectionParams params) {
+    Dataset<Row> bucketed = reports
+        .select(col("service"), col("region"), col("reporter_hash"),
+            floor(unix_seconds(col("reported_at")).divide(params.bucketSeconds())).as("bucket_index"));
+    String view = "reports_bucketed_" + UUID.randomUUID().toString().replace("-", "");
+    bucketed.createOrReplaceTempView(view);
+    try {
+      return reports.sparkSession().sql("SELECT service,"
+          + " CASE WHEN grouping(region) = 1 THEN '" + ALL_REGIONS + "' ELSE region END AS region,"
+          + " bucket_index, count(1) AS reports, count(DISTINCT reporter_hash) AS reporters"
+          + " FROM " + view
+          + " GROUP BY GROUPING SETS ((service, region, bucket_index), (service, bucket_index))");
+    } finally {
+      // The plan is already analysed; the name is no longer needed.
+      reports.sparkSession().catalog().dropTempView(view);
+    }
+  }
+
+  /**
+   * Every series on every bucket between the first and last report (a bucket without reports is a
+   * zero, not a gap), scanned by {@link SeriesScanner}: one row per series and bucket with its
+   * baseline ({@code expected_reports}, null without enough history) and whether it lies in a
+   * window; the first bucket of each window also carries the window ({@code w_*} columns).
+   * {@code focus}: periods (bucket index ranges, [from, to)) already known to hold an incident,
+   * where the confirm threshold applies. Null when there are no reports.
+   */
+  public static Dataset<Row> scan(Dataset<Row> counts, DetectionParams params, List<long[]> focus) {
+    Row range = counts.agg(expr("min(bucket_index)"), expr("max(bucket_index)")).first();
+    if (range.isNullAt(0)) {
+      return null;
+    }
+    long first = range.getLong(0);
+    int length = Math.toIntExact(range.getLong(1) - first + 1);
+    boolean[] inFocus = new boolean[length];
+    for (long[] period : focus) {
+      Arrays.fill(inFocus, (int) Math.max(0, Math.min(length, period[0] - first)),
+          (int) Math.max(0, Math.min(length, period[1] - first)), true);
+    }
+    FlatMapGroupsFunction<String, Row, Row> scanSeries = (key, rows) -> scanOne(rows, first, inFocus, params);
+    return counts
+        .groupByKey((MapFunction<Row, String>) row -> row.getString(0) + KEY_SEPARATOR + row.getString(1),
+            Encoders.STRING())
+        .flatMapGroups(scanSeries, Encoders.row(Schemas.SCORED_REPORTS));
+  }
+
+  private static final String KEY_SEPARATOR = "\u0000";
+
+  private static Iterator<Row> scanOne(Iterator<Row> rows, long first, boolean[] focus, DetectionParams params) {
+    int length = focus.length;
+    long[] reports = new long[length];
+    long[] reporters = new long[length];
+    String service = null;
+    String region = null;
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      service = row.getString(0);
+      region = row.getString(1);
+      int i = (int) (row.getLong(2) - first);
+      reports[i] = row.getLong(3);
+      reporters[i] = row.getLong(4);
+    }
+    SeriesScanner.Baseline baseline = SeriesScanner.baseline(reports, params.bucketsPerWeek(), params.baselineWeeks(),
+        params.baselineFloor());
+    List<SeriesScanner.Window> windows = SeriesScanner.windows(reports, baseline, focus, params);
+    SeriesScanner.Window[] windowAt = new SeriesScanner.Window[length];
+    boolean[] anomalous = new boolean[length];
+    for (SeriesScanner.Window w : windows) {
+      windowAt[w.start()] = w;
+      Arrays.fill(anomalous, w.start(), w.drainEnd(), true);
+    }
+    List<Row> out = new ArrayList<>(length);
+    for (int i = 0; i < length; i++) {
+      SeriesScanner.Window w = windowAt[i];
+      out.add(RowFactory.create(service, region, first + i, reports[i], reporters[i],
+          Double.isNaN(baseline.expected()[i]) ? null : baseline.expected()[i], anomalous[i],
+          w == null ? null : first + w.end(), w == null ? null : first + w.drainEnd(),
+          w == null ? null : first + w.peak(), w == null ? null : first + w.firstAlarm(),
+          w == null ? null : w.reports(), w == null ? null : w.expected(), w == null ? null : w.peakRatio()));
+    }
+    return out.iterator();
+  }
+}

@@ -1,0 +1,326 @@
+package com.outageimpact.detect;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Scans one report series (a service in one region, or across regions) in time order: its
+ * seasonal baseline, and the windows where reports rose well above it.
+ *
+ * <p>Three steps, each chosen for a property users need:
+ * <ol>
+ *   <li><b>Baseline</b>: the median of the same slot of the week and its two neighbours over the
+ *       previous weeks. Seasonal by construction, and one past incident in one of those weeks
+ *       cannot move a median.
+ *   <li><b>Windows</b>: a Poisson CUSUM tuned to a rise to {@code shiftRatio} × baseline. It
+ *       accumulates evidence, so a small service whose reports go from one to four a bucket is
+ *       found as surely as a big one going from fifty to two thousand; its start is the last point
+ *       where the evidence was zero (the change-point estimate), not the later moment of alarm.
+ *   <li><b>End</b>: users keep reporting for an hour or more after service returns, so the
+ *       evidence runs on well past the recovery. The end is fitted: reports are a plateau (a
+ *       multiple of the baseline) that decays exponentially after the end; the end and the decay
+ *       time that best explain the counts (Poisson likelihood) win.
+ * </ol>
+ * A bucket is a dense array index here; the caller maps it to time. Sequential by nature (each
+ * bucket's evidence depends on the last), so it runs per series in plain Java; the series are
+ * small (buckets, not reports).
+ */
+final class SeriesScanner {
+
+  /**
+   * One window, in bucket indices of the series' array: [start, end) impaired, [start, drainEnd)
+   * anomalous. {@code firstAlarm}: where the evidence crossed the alarm threshold (what a live
+   * monitor would have seen), or for a window only confirmed within an incident, the confirm one.
+   */
+  record Window(int start, int end, int drainEnd, int peak, int firstAlarm, long reports, double expected,
+      double peakRatio) {}
+
+  /** How far before the evidence's start the fitted start may lie, in buckets. */
+  private static final int START_SEARCH_BUCKETS = 12;
+
+  /**
+   * Decay times (minutes) tried when fitting the drain after an outage: up to an hour, so that a
+   * plateau that merely sags over hours is not taken for the drain.
+   */
+  private static final double[] DRAIN_MINUTES = {5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60};
+
+  private SeriesScanner() {}
+
+  /** Neighbouring slots on each side that join the same slot of past weeks in the baseline. */
+  static final int NEIGHBOURS = 2;
+  /** Weeks of history a bucket needs before it can be judged at all. */
+  static final int MIN_HISTORY_WEEKS = 3;
+  /** One-sided 95% normal quantile: how far above its estimate the evidence puts the baseline. */
+  private static final double CAUTION_Z = 1.645;
+  /** Buckets each side averaged into the baseline's shape (an hour of five-minute buckets). */
+  private static final int SHAPE_SMOOTHING = 12;
+  /** Added to the shape, so that a slot where nobody ever reported is not impossible. */
+  private static final double SHAPE_PSEUDO_COUNT = 0.02;
+
+  /**
+   * A series' baseline, three ways. {@code expected}: the estimate users see, NaN without
+   * enough history. {@code cautious}: what the evidence compares against, the estimate raised
+   * by its own uncertainty and floored, so that a baseline that came out low by chance (few
+   * weeks, sparse counts) is not taken for a surge. {@code shape}: the estimate smoothed over
+   * an hour, the time profile that a surge multiplies.
+   */
+  record Baseline(double[] expected, double[] cautious, double[] shape) {}
+
+  /**
+   * The baseline of every bucket: over the previous {@code weeks} weeks, take each week's mean
+   * of the same slot and {@value #NEIGHBOURS} neighbours each side, then the median of those
+   * weekly means. One past incident among four weeks moves a median by one rank at most; the
+   * weekly means keep the estimate unbiased on sparse counts, where a median or trimmed mean of
+   * single buckets would sit at zero. Without {@value #MIN_HISTORY_WEEKS} weeks of history there
+   * is no baseline (and no detection).
+   */
+  static Baseline baseline(long[] counts, int bucketsPerWeek, int weeks, double floor) {
+    double[] expected = new double[counts.length];
+    double[] cautious = new double[counts.length];
+    double[] weekly = new double[weeks];
+    for (int i = 0; i < counts.length; i++) {
+      int n = 0;
+      int buckets = 0;
+      for (int k = 1; k <= weeks; k++) {
+        long sum = 0;
+        int m = 0;
+        for (int d = -NEIGHBOURS; d <= NEIGHBOURS; d++) {
+          int j = i - k * bucketsPerWeek + d;
+          if (j >= 0 && j < counts.length) {
+            sum += counts[j];
+            m++;
+          }
+        }
+        if (m == 2 * NEIGHBOURS + 1) {
+          weekly[n++] = sum / (double) m;
+          buckets += m;
+        }
+      }
+      if (n < MIN_HISTORY_WEEKS) {
+        expected[i] = Double.NaN;
+        cautious[i] = Double.NaN;
+        continue;
+      }
+      Arrays.sort(weekly, 0, n);
+      expected[i] = n % 2 == 1 ? weekly[n / 2] : (weekly[n / 2 - 1] + weekly[n / 2]) / 2;
+      // Poisson standard error of the estimate, with the floor standing in for a near-zero one.
+      cautious[i] = Math.max(floor, expected[i] + CAUTION_Z * Math.sqrt(Math.max(expected[i], floor) / buckets));
+    }
+    double[] shape = new double[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      double sum = 0;
+      int n = 0;
+      for (int j = Math.max(0, i - SHAPE_SMOOTHING); j <= Math.min(counts.length - 1, i + SHAPE_SMOOTHING); j++) {
+        if (!Double.isNaN(expected[j])) {
+          sum += expected[j];
+          n++;
+        }
+      }
+      shape[i] = (n == 0 ? 0 : sum / n) + SHAPE_PSEUDO_COUNT;
+    }
+    return new Baseline(expected, cautious, shape);
+  }
+
+  /**
+   * Finds the windows of one series. Inside {@code focus} (may be null), periods where other
+   * series already showed an incident, a window needs only the lower confirm threshold: the
+   * question there is no longer "is anything wrong anywhere, ever" but "was this service hit too".
+   */
+  static List<Window> windows(long[] counts, Baseline baseline, boolean[] focus, DetectionParams params) {
+    double logRatio = Math.log(params.shiftRatio());
+    // {evidence start, first crossing, last anomalous bucket, scan end, alarm}
+    List<int[]> segments = new ArrayList<>();
+    double evidence = 0;
+    int evidenceStart = -1;
+    int firstAlarm = -1;
+    int alarm = -1; // where the evidence crossed the alarm threshold, as a live monitor would have
+    int best = -1;
+    double bestEvidence = 0;
+    for (int i = 0; i <= counts.length; i++) {
+      boolean known = i < counts.length && !Double.isNaN(baseline.cautious()[i]);
+      if (known) {
+        double b = baseline.cautious()[i];
+        double threshold = focus != null && focus[i] ? params.confirmThreshold() : params.alarmThreshold();
+        // Log-likelihood ratio of this bucket's count under "shiftRatio x baseline" against "baseline".
+        double step = counts[i] * logRatio - (params.shiftRatio() - 1) * b;
+        if (evidence == 0 && step > 0) {
+          evidenceStart = i; // the evidence's change-point: where it last left zero
+        }
+        evidence = Math.max(0, evidence + step);
+        if (evidence >= threshold && firstAlarm < 0) {
+          firstAlarm = i;
+        }
+        if (evidence >= params.alarmThreshold() && alarm < 0) {
+          alarm = i;
+        }
+        if (firstAlarm >= 0 && evidence > bestEvidence) {
+          bestEvidence = evidence;
+          best = i;
+        }
+      }
+      if (!known || evidence == 0) {
+        if (firstAlarm >= 0) {
+          segments.add(new int[] {evidenceStart, firstAlarm, best, i, alarm >= 0 ? alarm : firstAlarm});
+        }
+        evidence = 0;
+        firstAlarm = -1;
+        alarm = -1;
+        bestEvidence = 0;
+      }
+    }
+    List<int[]> merged = mergeCloseSegments(segments, Math.max(0, params.mergeGapMinutes() / params.bucketMinutes()));
+    List<Window> windows = new ArrayList<>();
+    int minBuckets = (int) Math.ceil(params.minDurationMinutes() / (double) params.bucketMinutes());
+    for (int[] s : merged) {
+      int drainEnd = s[2] + 1;
+      int end = fitEnd(counts, baseline, s[0], drainEnd, s[3], params.bucketMinutes());
+      // The lift the start is judged by: that of the first hour.
+      double startLift = lift(counts, baseline.shape(), s[0], Math.min(end, s[0] + 60 / params.bucketMinutes()));
+      int start = fitStart(counts, baseline, startLift, s[0], s[1]);
+      Window window = describe(counts, baseline, start, end, drainEnd, s[4]);
+      // Duration counts the drain: a false-alarm blip stops dead, an outage's reports trail off.
+      if (drainEnd - start >= minBuckets && window.reports() - window.expected() >= params.minExcessReports()) {
+        windows.add(window);
+      }
+    }
+    return windows;
+  }
+
+  private static List<int[]> mergeCloseSegments(List<int[]> segments, int gap) {
+    List<int[]> merged = new ArrayList<>();
+    for (int[] s : segments) {
+      int[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+      if (last != null && s[0] - (last[2] + 1) <= gap) {
+        merged.set(merged.size() - 1, new int[] {last[0], last[1], s[2], s[3], Math.min(last[4], s[4])});
+      } else {
+        merged.add(s);
+      }
+    }
+    return merged;
+  }
+
+  /**
+   * The end of the impaired period within [start, scanEnd), by maximum likelihood over that
+   * whole range: before the end, reports are a plateau, a multiple of the baseline that may
+   * differ from hour to hour (over hours the lift drifts: across regions, the mix of who is
+   * awake changes); from the end on, the last hour's lift decays exponentially. Every
+   * candidate end and decay time is tried; the one that explains the counts best (Poisson
+   * likelihood) wins. Never after the last anomalous bucket.
+   */
+  private static int fitEnd(long[] counts, Baseline baseline, int start, int drainEnd, int scanEnd,
+      int bucketMinutes) {
+    double[] b = baseline.shape();
+    int hour = Math.max(1, 60 / bucketMinutes);
+    int n = scanEnd - start;
+    // Prefix sums over [start, scanEnd) of counts, baseline and counts x log(baseline).
+    double[] c = new double[n + 1];
+    double[] e = new double[n + 1];
+    double[] cLogE = new double[n + 1];
+    for (int i = 0; i < n; i++) {
+      c[i + 1] = c[i] + counts[start + i];
+      e[i + 1] = e[i] + b[start + i];
+      cLogE[i + 1] = cLogE[i] + counts[start + i] * Math.log(b[start + i]);
+    }
+    int bestEnd = drainEnd;
+    double bestLikelihood = Double.NEGATIVE_INFINITY;
+    double blockPenalty = 0.5 * Math.log(n);
+    double completeBlocks = 0; // likelihood of the whole hours before the current candidate's hour
+    for (int end = 1; end <= drainEnd - start; end++) {
+      int blockStart = (end - 1) / hour * hour;
+      if (end - 1 == blockStart && blockStart > 0) {
+        completeBlocks += plateauLikelihood(c, e, cLogE, blockStart - hour, blockStart);
+      }
+      // Each hour's lift is a parameter: a later end buys more of them, so each one is charged
+      // for (Bayesian information criterion), or the hours would soak up the drain.
+      double plateau = completeBlocks + plateauLikelihood(c, e, cLogE, blockStart, end)
+          - blockPenalty * (blockStart / hour + 1);
+      int lastHour = Math.max(0, end - hour);
+      double lift = Math.max(0, (c[end] - c[lastHour]) / (e[end] - e[lastHour]) - 1);
+      for (double drainMinutes : DRAIN_MINUTES) {
+        double likelihood = plateau;
+        for (int i = end; i < n; i++) {
+          double decay = Math.exp(-((i - end + 0.5) * bucketMinutes) / drainMinutes);
+          likelihood += poissonLogLikelihood(counts[start + i], b[start + i] * (1 + lift * decay));
+        }
+        if (likelihood > bestLikelihood) {
+          bestLikelihood = likelihood;
+          bestEnd = start + end;
+        }
+      }
+    }
+    return bestEnd;
+  }
+
+  /**
+   * Poisson log-likelihood of the counts of [from, to) (offsets into the prefix sums) under
+   * their maximum-likelihood lift over the baseline: sum of c log(b (1 + lift)) - b (1 + lift).
+   */
+  private static double plateauLikelihood(double[] c, double[] e, double[] cLogE, int from, int to) {
+    double reports = c[to] - c[from];
+    double expected = e[to] - e[from];
+    double rise = Math.max(1, reports / expected);
+    return cLogE[to] - cLogE[from] + reports * Math.log(rise) - expected * rise;
+  }
+
+  /** The lift over the baseline that best explains the counts of [from, to), by maximum likelihood. */
+  private static double lift(long[] counts, double[] shape, int from, int to) {
+    double reports = 0;
+    double expected = 0;
+    for (int i = from; i < to; i++) {
+      reports += counts[i];
+      expected += shape[i];
+    }
+    return expected == 0 ? 0 : Math.max(0, reports / expected - 1);
+  }
+
+  /**
+   * The start of the impaired period: the change-point that best explains the counts up to the
+   * alarm, given the plateau's lift. The evidence's own start can be a few buckets off on a sparse
+   * series (it is tuned for a fixed rise and a floored baseline); this uses the fitted rise.
+   */
+  private static int fitStart(long[] counts, Baseline baseline, double lift, int evidenceStart, int firstAlarm) {
+    if (lift <= 0) {
+      return evidenceStart;
+    }
+    double logRise = Math.log1p(lift);
+    int best = evidenceStart;
+    double bestGain = Double.NEGATIVE_INFINITY;
+    double gain = 0;
+    // Walk back from the alarm: the gain of starting at i is the surge's log-likelihood ratio over [i, alarm].
+    for (int i = firstAlarm; i >= Math.max(0, evidenceStart - START_SEARCH_BUCKETS); i--) {
+      gain += counts[i] * logRise - baseline.shape()[i] * lift;
+      if (gain > bestGain) {
+        bestGain = gain;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** log P(k | rate) without the log k! term, which is the same for every model of the same counts. */
+  private static double poissonLogLikelihood(long k, double rate) {
+    return k * Math.log(rate) - rate;
+  }
+
+  private static Window describe(long[] counts, Baseline baseline, int start, int end, int drainEnd, int firstAlarm) {
+    long reports = 0;
+    double expected = 0;
+    int peak = start;
+    double peakSmoothed = -1;
+    double peakRatio = 0;
+    for (int i = start; i < drainEnd; i++) {
+      reports += counts[i];
+      double b = Double.isNaN(baseline.expected()[i]) ? 0 : baseline.expected()[i];
+      expected += b;
+      // Peak on a three-bucket mean, so one noisy bucket does not make the peak.
+      double smoothed = (counts[Math.max(i - 1, start)] + counts[i] + counts[Math.min(i + 1, drainEnd - 1)]) / 3.0;
+      if (smoothed > peakSmoothed) {
+        peakSmoothed = smoothed;
+        peak = i;
+      }
+      peakRatio = Math.max(peakRatio, smoothed / baseline.cautious()[i]);
+    }
+    return new Window(start, end, drainEnd, peak, firstAlarm, reports, expected, peakRatio);
+  }
+}

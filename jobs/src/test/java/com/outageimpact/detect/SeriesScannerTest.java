@@ -1,0 +1,150 @@
+package com.outageimpact.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The per-series scanner on synthetic Poisson series with a daily cycle, five weeks of
+ * five-minute buckets, where the truth is known exactly: where a surge starts, where service
+ * returns (after which reports drain exponentially), and where nothing happened.
+ */
+class SeriesScannerTest {
+
+  private static final DetectionParams PARAMS = new DetectionParams(5, 4, 0.25, 3, 15, 6, 10, 20, 30);
+  private static final int WEEK = PARAMS.bucketsPerWeek();
+  private static final int LENGTH = 5 * WEEK;
+  /** Monday of the last week, 15:00. */
+  private static final int OUTAGE_START = 4 * WEEK + 15 * 12;
+
+  /** A series: background at {@code level} reports per bucket on average, plus a surge when {@code multiple > 0}. */
+  private static long[] series(long seed, double level, int start, int buckets, double multiple, double drainMinutes) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    long[] counts = new long[LENGTH];
+    for (int i = 0; i < LENGTH; i++) {
+      double background = backgroundAt(level, i);
+      double lift = 0;
+      if (multiple > 0 && i >= start) {
+        lift = i < start + buckets ? multiple - 1
+            : (multiple - 1) * Math.exp(-((i - start - buckets + 0.5) * 5) / drainMinutes);
+      }
+      counts[i] = poisson(rng, background * (1 + lift));
+    }
+    return counts;
+  }
+
+  /** Normal reports per bucket: a daily cycle from 0.2 to 1.8 times {@code level}, peaking at 15:00. */
+  private static double backgroundAt(double level, int bucket) {
+    double hour = (bucket % 288) / 12.0;
+    return level * (1 + 0.8 * Math.sin((hour - 9) / 24 * 2 * Math.PI));
+  }
+
+  private static long poisson(SplittableRandom rng, double mean) {
+    if (mean > 50) {
+      return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian(rng)));
+    }
+    double limit = Math.exp(-mean);
+    double product = rng.nextDouble();
+    long k = 0;
+    while (product > limit) {
+      product *= rng.nextDouble();
+      k++;
+    }
+    return k;
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    return Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
+  }
+
+  private static List<SeriesScanner.Window> scan(long[] counts) {
+    return SeriesScanner.windows(counts, baseline(counts), null, PARAMS);
+  }
+
+  private static SeriesScanner.Baseline baseline(long[] counts) {
+    return SeriesScanner.baseline(counts, WEEK, PARAMS.baselineWeeks(), PARAMS.baselineFloor());
+  }
+
+  @ParameterizedTest(name = "level {0}/bucket x{1} for {2} buckets")
+  @CsvSource({
+      "0.4, 6, 72", // a small degraded service: one report a bucket becomes a few
+      "3, 5, 144", // degraded for twelve hours
+      "20, 50, 66", // a big service down
+      "20, 50, 6", // down for half an hour
+      "200, 80, 36",
+  })
+  void findsTheSurgeWithItsStartAndEnd(double level, double multiple, int buckets) {
+    // Where the series is sparse (under a report a bucket normally at that time of day), the
+    // coarser bounds the README states apply.
+    int startTolerance = backgroundAt(level, OUTAGE_START) < 1 ? 6 : 2;
+    int endTolerance = backgroundAt(level, OUTAGE_START + buckets) < 1 ? 30 : 6;
+    for (long seed = 1; seed <= 10; seed++) {
+      List<SeriesScanner.Window> windows = scan(series(seed, level, OUTAGE_START, buckets, multiple, 40));
+      assertEquals(1, windows.size(), "seed " + seed + ": " + windows);
+      SeriesScanner.Window w = windows.get(0);
+      assertTrue(Math.abs(w.start() - OUTAGE_START) <= startTolerance,
+          "seed " + seed + ": start off by " + (w.start() - OUTAGE_START));
+      int trueEnd = OUTAGE_START + buckets;
+      assertTrue(Math.abs(w.end() - trueEnd) <= endTolerance, "seed " + seed + ": end off by " + (w.end() - trueEnd));
+      assertTrue(w.drainEnd() >= w.end() && w.firstAlarm() >= w.start() && w.firstAlarm() < w.drainEnd(), w.toString());
+      assertTrue(w.reports() > w.expected() && w.peakRatio() >= 2, w.toString());
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aSmallServiceHitForHalfAnHourIsFoundWhereOthersShowAnIncident() {
+    boolean[] focus = new boolean[LENGTH];
+    java.util.Arrays.fill(focus, OUTAGE_START - 12, OUTAGE_START + 24, true);
+    for (long seed = 1; seed <= 10; seed++) {
+      long[] counts = series(seed, 0.4, OUTAGE_START, 6, 6, 40);
+      List<SeriesScanner.Window> windows = SeriesScanner.windows(counts, baseline(counts), focus, PARAMS);
+      assertEquals(1, windows.size(), "seed " + seed + ": " + windows);
+      assertTrue(Math.abs(windows.get(0).start() - OUTAGE_START) <= 6, "seed " + seed + ": " + windows);
+      assertTrue(Math.abs(windows.get(0).end() - (OUTAGE_START + 6)) <= 30, "seed " + seed + ": " + windows);
+    }
+  }
+
+  @ParameterizedTest(name = "level {0}/bucket")
+  @ValueSource(doubles = {0.05, 0.4, 3, 20, 200})
+  void quietSeriesHaveNoWindows(double level) {
+    for (long seed = 1; seed <= 20; seed++) {
+      assertEquals(List.of(), scan(series(seed, level, 0, 0, 0, 1)), "seed " + seed);
+    }
+  }
+
+  @ParameterizedTest(name = "level {0}/bucket")
+  @ValueSource(doubles = {3, 20, 200})
+  void aBlipOfAFewTimesNormalForFifteenMinutesIsNoWindow(double level) {
+    for (long seed = 1; seed <= 20; seed++) {
+      assertEquals(List.of(), scan(series(seed, level, OUTAGE_START, 3, 3.5, 1)), "seed " + seed);
+    }
+  }
+
+  @ParameterizedTest(name = "level {0}/bucket")
+  @ValueSource(doubles = {0.4, 20})
+  void aPastIncidentDoesNotMoveTheBaseline(double level) {
+    long[] counts = series(7, level, 3 * WEEK + 15 * 12, 66, 50, 40);
+    double[] baseline = baseline(counts).expected();
+    long[] quiet = series(7, level, 0, 0, 0, 1);
+    double[] quietBaseline = baseline(quiet).expected();
+    for (int i = OUTAGE_START; i < OUTAGE_START + 66; i++) {
+      // One incident week out of four shifts the median by at most one rank.
+      assertTrue(baseline[i] <= quietBaseline[i] + 3 * Math.sqrt(level) + 1,
+          "bucket " + i + ": " + baseline[i] + " against " + quietBaseline[i]);
+    }
+    assertEquals(1, scan(counts).size(), "the past incident itself is found");
+  }
+
+  @org.junit.jupiter.api.Test
+  void noBaselineWithoutHistory() {
+    long[] counts = series(1, 20, 0, 0, 0, 1);
+    double[] baseline = baseline(counts).expected();
+    assertTrue(Double.isNaN(baseline[3 * WEEK + 1]), "two weeks of history are not enough");
+    assertTrue(!Double.isNaN(baseline[3 * WEEK + 2]));
+  }
+}
