@@ -14,8 +14,6 @@ import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
 import java.time.Instant;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -67,9 +65,10 @@ public final class DetectJob {
         }
         publisher.commit(manifest.toJson(timer.stages(), Instant.now()));
         stage.count("incidents", ids.size());
-      }
-      if (result.scored() != null) {
-        result.scored().unpersist();
+      } finally {
+        if (result.scored() != null) {
+          result.scored().unpersist();
+        }
       }
       return result.incidents();
     } catch (Exception | Error e) {

@@ -23,6 +23,7 @@ public final class SparkTestSession {
           .config("spark.sql.session.timeZone", "UTC")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.sql.adaptive.enabled", "true")
+          .config("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true")
           .getOrCreate();
     }
     return session;

@@ -11,8 +11,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import org.apache.spark.api.java.function.FlatMapGroupsFunction;
-import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -61,7 +60,8 @@ public final class ReportSeries {
    * where the confirm threshold applies. Null when there are no reports.
    */
   public static Dataset<Row> scan(Dataset<Row> counts, DetectionParams params, List<long[]> focus) {
-    Row range = counts.agg(expr("min(bucket_index)"), expr("max(bucket_index)")).first();
+    Row range = counts.agg(expr("min(bucket_index)"), expr("max(bucket_index)"),
+        expr("count(DISTINCT service, region)")).first();
     if (range.isNullAt(0)) {
       return null;
     }
@@ -72,14 +72,33 @@ public final class ReportSeries {
       Arrays.fill(inFocus, (int) Math.max(0, Math.min(length, period[0] - first)),
           (int) Math.max(0, Math.min(length, period[1] - first)), true);
     }
-    FlatMapGroupsFunction<String, Row, Row> scanSeries = (key, rows) -> scanOne(rows, first, inFocus, params);
-    return counts
-        .groupByKey((MapFunction<Row, String>) row -> row.getString(0) + KEY_SEPARATOR + row.getString(1),
-            Encoders.STRING())
-        .flatMapGroups(scanSeries, Encoders.row(Schemas.SCORED_REPORTS));
+    // One task per core at most: the series are few and small, and hundreds of near-empty
+    // shuffle partitions would cost more than the scans themselves.
+    int partitions = (int) Math.max(1, Math.min(range.getLong(2), counts.sparkSession().sparkContext().defaultParallelism()));
+    MapPartitionsFunction<Row, Row> scanSeries = rows -> scanPartition(rows, first, inFocus, params);
+    return counts.repartition(partitions, col("service"), col("region"))
+        .sortWithinPartitions("service", "region")
+        .mapPartitions(scanSeries, Encoders.row(Schemas.SCORED_REPORTS));
   }
 
-  private static final String KEY_SEPARATOR = "\u0000";
+  /** Scans each series of a partition whose rows arrive grouped by series. */
+  private static Iterator<Row> scanPartition(Iterator<Row> rows, long first, boolean[] focus, DetectionParams params) {
+    List<Row> out = new ArrayList<>();
+    List<Row> series = new ArrayList<>();
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      if (!series.isEmpty() && !(series.get(0).getString(0).equals(row.getString(0))
+          && series.get(0).getString(1).equals(row.getString(1)))) {
+        scanOne(series.iterator(), first, focus, params).forEachRemaining(out::add);
+        series.clear();
+      }
+      series.add(row);
+    }
+    if (!series.isEmpty()) {
+      scanOne(series.iterator(), first, focus, params).forEachRemaining(out::add);
+    }
+    return out.iterator();
+  }
 
   private static Iterator<Row> scanOne(Iterator<Row> rows, long first, boolean[] focus, DetectionParams params) {
     int length = focus.length;

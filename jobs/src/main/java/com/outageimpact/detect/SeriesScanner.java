@@ -10,17 +10,18 @@ import java.util.List;
  *
  * <p>Three steps, each chosen for a property users need:
  * <ol>
- *   <li><b>Baseline</b>: the median of the same slot of the week and its two neighbours over the
- *       previous weeks. Seasonal by construction, and one past incident in one of those weeks
- *       cannot move a median.
- *   <li><b>Windows</b>: a Poisson CUSUM tuned to a rise to {@code shiftRatio} × baseline. It
+ *   <li><b>Baseline</b>: the median, over the previous weeks, of each week's mean of the same
+ *       slot and its neighbours. Seasonal by construction; one past incident in one of those
+ *       weeks cannot move a median; unbiased on sparse counts.
+ *   <li><b>Windows</b>: a Poisson CUSUM tuned to a rise to {@code shiftRatio} x baseline. It
  *       accumulates evidence, so a small service whose reports go from one to four a bucket is
- *       found as surely as a big one going from fifty to two thousand; its start is the last point
- *       where the evidence was zero (the change-point estimate), not the later moment of alarm.
+ *       found as surely as a big one going from fifty to two thousand; its start is the
+ *       change-point that best explains the counts before the alarm, not the later alarm.
  *   <li><b>End</b>: users keep reporting for an hour or more after service returns, so the
  *       evidence runs on well past the recovery. The end is fitted: reports are a plateau (a
- *       multiple of the baseline) that decays exponentially after the end; the end and the decay
- *       time that best explain the counts (Poisson likelihood) win.
+ *       multiple of the baseline, free to drift from hour to hour) that decays exponentially
+ *       after the end; the end and decay time that best explain the counts (Poisson likelihood)
+ *       win.
  * </ol>
  * A bucket is a dense array index here; the caller maps it to time. Sequential by nature (each
  * bucket's evidence depends on the last), so it runs per series in plain Java; the series are
@@ -45,25 +46,25 @@ final class SeriesScanner {
    */
   private static final double[] DRAIN_MINUTES = {5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60};
 
-  private SeriesScanner() {}
-
   /** Neighbouring slots on each side that join the same slot of past weeks in the baseline. */
   static final int NEIGHBOURS = 2;
   /** Weeks of history a bucket needs before it can be judged at all. */
   static final int MIN_HISTORY_WEEKS = 3;
   /** One-sided 95% normal quantile: how far above its estimate the evidence puts the baseline. */
   private static final double CAUTION_Z = 1.645;
-  /** Buckets each side averaged into the baseline's shape (an hour of five-minute buckets). */
+  /** Buckets each side averaged into the baseline's shape (an hour, in five-minute buckets). */
   private static final int SHAPE_SMOOTHING = 12;
   /** Added to the shape, so that a slot where nobody ever reported is not impossible. */
   private static final double SHAPE_PSEUDO_COUNT = 0.02;
+
+  private SeriesScanner() {}
 
   /**
    * A series' baseline, three ways. {@code expected}: the estimate users see, NaN without
    * enough history. {@code cautious}: what the evidence compares against, the estimate raised
    * by its own uncertainty and floored, so that a baseline that came out low by chance (few
    * weeks, sparse counts) is not taken for a surge. {@code shape}: the estimate smoothed over
-   * an hour, the time profile that a surge multiplies.
+   * two hours (an hour each side), the time profile that a surge multiplies.
    */
   record Baseline(double[] expected, double[] cautious, double[] shape) {}
 
@@ -319,7 +320,9 @@ final class SeriesScanner {
         peakSmoothed = smoothed;
         peak = i;
       }
-      peakRatio = Math.max(peakRatio, smoothed / baseline.cautious()[i]);
+      if (!Double.isNaN(baseline.cautious()[i])) {
+        peakRatio = Math.max(peakRatio, smoothed / baseline.cautious()[i]);
+      }
     }
     return new Window(start, end, drainEnd, peak, firstAlarm, reports, expected, peakRatio);
   }

@@ -55,7 +55,7 @@ class DetectionTest {
   }
 
   @Test
-  void theSummaryCarriesTheResponseTimesFromTheDeclaredUpdates() throws Exception {
+  void theSummaryCarriesTheResponseTimesFromTheDeclaredUpdatesAndAReRunReplacesIt() throws Exception {
     DetectionScenarios.Outcome outcome = DetectionScenarios.run(tmp, "--seed", "9", "--outage-minutes", "120");
     Row summary = SparkTestSession.get().read().parquet(tmp.resolve("out/incident_summary").toString()).first();
     JsonNode incident = outcome.truth().get("incident");
@@ -74,6 +74,12 @@ class DetectionTest {
     Instant firstHit = outcome.impaired().stream().map(DetectionScenarios.ServiceOutcome::trueStart)
         .min(Instant::compareTo).orElseThrow();
     assertTrue(Math.abs(Duration.between(firstHit, start).getSeconds()) <= 600, "start " + start + " against " + firstHit);
+
+    // A re-run replaces the incident's rows; it never adds to them.
+    long windows = SparkTestSession.get().read().parquet(tmp.resolve("out/outage_windows").toString()).count();
+    DetectionScenarios.detectOnly(tmp);
+    assertEquals(windows, SparkTestSession.get().read().parquet(tmp.resolve("out/outage_windows").toString()).count());
+    assertEquals(1, SparkTestSession.get().read().parquet(tmp.resolve("out/incident_summary").toString()).count());
   }
 
   @ParameterizedTest(name = "regional {0}")
