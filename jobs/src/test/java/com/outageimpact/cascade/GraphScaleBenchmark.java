@@ -1,0 +1,82 @@
+package com.outageimpact.cascade;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.outageimpact.graph.GraphLoader;
+import com.outageimpact.graph.ServiceGraph;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * How long a large dependency graph takes to validate and to cascade from every component in
+ * turn (what a ranking of root causes or of exposure needs). Prints figures; asserts nothing.
+ *
+ * <p>Usage: {@code GraphScaleBenchmark [components] [seed]} (default 10000). The graph is layered
+ * like a platform: infrastructure at the bottom, services on top, about three needs each, one
+ * in ten of them soft, and one component in twenty with a redundancy pair.
+ */
+public final class GraphScaleBenchmark {
+
+  private GraphScaleBenchmark() {}
+
+  static JsonNode layeredGraph(int size, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode root = mapper.createObjectNode();
+    ArrayNode components = root.putArray("components");
+    ArrayNode dependencies = root.putArray("dependencies");
+    int services = size / 10;
+    for (int i = 0; i < size; i++) {
+      components.addObject().put("id", "c" + i).put("name", "Component " + i)
+          .put("kind", i >= size - services ? "service" : "infrastructure");
+    }
+    for (int i = 1; i < size; i++) {
+      // Needs point to lower indices only, mostly nearby layers: acyclic by construction.
+      int needs = 1 + rng.nextInt(Math.min(i, 4));
+      java.util.Set<Integer> chosen = new java.util.TreeSet<>();
+      while (chosen.size() < needs) {
+        chosen.add(Math.max(0, i - 1 - (int) Math.abs(rng.nextGaussian() * Math.min(i, 300))));
+      }
+      boolean pair = chosen.size() >= 2 && rng.nextInt(20) == 0;
+      int k = 0;
+      for (int to : chosen) {
+        ObjectNode d = dependencies.addObject().put("from", "c" + i).put("to", "c" + to)
+            .put("type", !pair && rng.nextInt(10) == 0 ? "soft" : "hard");
+        if (pair && k++ < 2) {
+          d.put("group", "g" + i).put("min_up", 1);
+        }
+      }
+    }
+    return root;
+  }
+
+  public static void main(String[] args) {
+    int size = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
+    JsonNode json = layeredGraph(size, seed);
+    long t0 = System.nanoTime();
+    ServiceGraph graph = GraphLoader.parse(json, "generated");
+    long t1 = System.nanoTime();
+    Cascade cascade = new Cascade(graph);
+    long t2 = System.nanoTime();
+    long impaired = 0;
+    long servicesImpaired = 0;
+    for (String root : graph.componentIds()) {
+      for (String id : cascade.impaired(List.of(root)).keySet()) {
+        impaired++;
+        if (graph.components().get(id).userFacing()) {
+          servicesImpaired++;
+        }
+      }
+    }
+    long t3 = System.nanoTime();
+    System.out.printf(Locale.ROOT, "%d components, %d dependencies%n", graph.componentIds().size(),
+        graph.dependencies().size());
+    System.out.printf(Locale.ROOT, "validate: %.2f s; index: %.2f s; cascade from every component: %.2f s"
+        + " (mean %.0f impaired components, %.0f services, per root)%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+        (t3 - t2) / 1e9, impaired / (double) size, servicesImpaired / (double) size);
+  }
+}
