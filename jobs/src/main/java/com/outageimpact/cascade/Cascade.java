@@ -3,15 +3,15 @@ package com.outageimpact.cascade;
 import com.outageimpact.graph.ServiceGraph;
 import com.outageimpact.graph.ServiceGraph.Dependency;
 import com.outageimpact.graph.ServiceGraph.DependencyType;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * What the failure of some components does to all the others, by the contract's graph semantics:
@@ -38,30 +38,71 @@ public final class Cascade {
   /** A component's predicted state and the chain of components from a failed root to it. */
   public record Outcome(String component, State state, List<String> path) {}
 
-  /** A component's settled state, the component that caused it, and how far it is from a root. */
-  private record Settled(State state, String cause, int depth) {}
+  private static final State[] STATES = State.values();
 
   private final ServiceGraph graph;
-  /** Components with everything they need before them. */
-  private final List<String> order;
-  private final Map<String, Integer> position = new HashMap<>();
-  private final Map<String, List<Dependency>> needs = new HashMap<>();
-  private final Map<String, List<String>> dependents = new HashMap<>();
+  /** Components with everything they need before them; a component's index is its place here. */
+  private final String[] order;
+  private final Map<String, Integer> index = new HashMap<>();
+  /** Per component: its plain needs (target index, and whether hard). */
+  private final int[][] plainTargets;
+  private final boolean[][] plainHard;
+  /** Per component: its redundancy groups (member target indices, whether hard, min_up). */
+  private final int[][][] groupMembers;
+  private final boolean[][] groupHard;
+  private final int[][] groupMinUp;
+  private final int[][] dependents;
 
   /** Indexes the graph once, so that resolving any root costs only what lies downstream of it. */
   public Cascade(ServiceGraph graph) {
     this.graph = graph;
+    Map<String, List<Dependency>> needs = new HashMap<>();
+    Map<String, List<String>> dependentIds = new HashMap<>();
     for (String id : graph.componentIds()) {
       needs.put(id, new ArrayList<>());
-      dependents.put(id, new ArrayList<>());
+      dependentIds.put(id, new ArrayList<>());
     }
     for (Dependency d : graph.dependencies()) {
       needs.get(d.from()).add(d);
-      dependents.get(d.to()).add(d.from());
+      dependentIds.get(d.to()).add(d.from());
     }
-    this.order = dependencyOrder();
-    for (int i = 0; i < order.size(); i++) {
-      position.put(order.get(i), i);
+    this.order = dependencyOrder(graph, needs, dependentIds).toArray(String[]::new);
+    int n = order.length;
+    for (int i = 0; i < n; i++) {
+      index.put(order[i], i);
+    }
+    plainTargets = new int[n][];
+    plainHard = new boolean[n][];
+    groupMembers = new int[n][][];
+    groupHard = new boolean[n][];
+    groupMinUp = new int[n][];
+    dependents = new int[n][];
+    for (int i = 0; i < n; i++) {
+      List<Dependency> plain = new ArrayList<>();
+      Map<String, List<Dependency>> groups = new LinkedHashMap<>();
+      for (Dependency d : needs.get(order[i])) {
+        if (d.group() == null) {
+          plain.add(d);
+        } else {
+          groups.computeIfAbsent(d.group(), g -> new ArrayList<>()).add(d);
+        }
+      }
+      plainTargets[i] = plain.stream().mapToInt(d -> index.get(d.to())).toArray();
+      plainHard[i] = new boolean[plain.size()];
+      for (int k = 0; k < plain.size(); k++) {
+        plainHard[i][k] = plain.get(k).type() == DependencyType.HARD;
+      }
+      List<List<Dependency>> sets = new ArrayList<>(groups.values());
+      groupMembers[i] = new int[sets.size()][];
+      groupHard[i] = new boolean[sets.size()];
+      groupMinUp[i] = new int[sets.size()];
+      for (int g = 0; g < sets.size(); g++) {
+        groupMembers[i][g] = sets.get(g).stream().mapToInt(d -> index.get(d.to())).toArray();
+        groupHard[i][g] = sets.get(g).get(0).type() == DependencyType.HARD;
+        Integer minUp = sets.get(g).get(0).minUp();
+        groupMinUp[i][g] = minUp == null ? 1 : minUp;
+      }
+      dependents[i] = dependentIds.get(order[i]).stream().mapToInt(index::get).toArray();
     }
   }
 
@@ -76,121 +117,150 @@ public final class Cascade {
 
   /** The predicted state of every component (in dependency order) when {@code roots} fail, with paths. */
   public Map<String, Outcome> resolve(Collection<String> roots) {
-    Map<String, Settled> impaired = settle(roots);
+    Settlement settled = settle(roots);
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    for (String id : order) {
-      Settled s = impaired.get(id);
-      outcomes.put(id, s == null ? new Outcome(id, State.UP, List.of()) : new Outcome(id, s.state(), path(id, impaired)));
+    for (int i = 0; i < order.length; i++) {
+      State state = STATES[settled.state[i]];
+      outcomes.put(order[i], new Outcome(order[i], state, state == State.UP ? List.of() : settled.path(i)));
     }
     return outcomes;
   }
 
   /**
    * Only the components that the failure of {@code roots} impairs, with their states, in
-   * dependency order; no paths (cheap enough to run from every component in turn).
+   * dependency order; no paths.
    */
   public Map<String, State> impaired(Collection<String> roots) {
     Map<String, State> states = new LinkedHashMap<>();
-    settle(roots).forEach((id, s) -> states.put(id, s.state()));
+    visitImpaired(roots, states::put);
     return states;
   }
 
-  /** Settles what lies downstream of the roots (nothing else can change); returns the impaired only. */
-  private Map<String, Settled> settle(Collection<String> roots) {
+  /**
+   * Hands each component that the failure of {@code roots} impairs, with its state, to
+   * {@code visitor}, in dependency order; allocates nothing per component, so it is cheap
+   * enough to run from every component in turn (exposure, root-cause ranking).
+   */
+  public void visitImpaired(Collection<String> roots, BiConsumer<String, State> visitor) {
+    Settlement settled = settle(roots);
+    for (int i : settled.visited) {
+      if (settled.state[i] != 0) {
+        visitor.accept(order[i], STATES[settled.state[i]]);
+      }
+    }
+  }
+
+  /** One resolution: per component its state (ordinal), cause (index, -1 for none) and depth. */
+  private final class Settlement {
+    final byte[] state = new byte[order.length];
+    final int[] cause = new int[order.length];
+    final int[] depth = new int[order.length];
+    int[] visited;
+
+    List<String> path(int i) {
+      List<String> path = new ArrayList<>();
+      for (int at = i; at >= 0; at = cause[at]) {
+        path.add(0, order[at]);
+      }
+      return List.copyOf(path);
+    }
+  }
+
+  /** Settles what lies downstream of the roots (nothing else can change), in dependency order. */
+  private Settlement settle(Collection<String> roots) {
+    Settlement s = new Settlement();
+    boolean[] seen = new boolean[order.length];
+    int[] queue = new int[order.length];
+    int size = 0;
     for (String root : roots) {
-      if (!graph.has(root)) {
+      Integer i = index.get(root);
+      if (i == null) {
         throw new IllegalArgumentException("root component '" + root + "' is not in the graph");
       }
-    }
-    TreeSet<Integer> downstream = new TreeSet<>();
-    ArrayDeque<String> queue = new ArrayDeque<>(roots);
-    while (!queue.isEmpty()) {
-      String id = queue.poll();
-      if (downstream.add(position.get(id))) {
-        queue.addAll(dependents.get(id));
+      if (!seen[i]) {
+        seen[i] = true;
+        queue[size++] = i;
+        s.state[i] = (byte) State.DOWN.ordinal();
+        s.cause[i] = -1;
       }
     }
-    Map<String, Settled> impaired = new LinkedHashMap<>();
-    for (int i : downstream) {
-      String id = order.get(i);
-      Settled s = roots.contains(id) ? new Settled(State.DOWN, null, 0) : settleOne(id, impaired);
-      if (s != null) {
-        impaired.put(id, s);
-      }
-    }
-    return impaired;
-  }
-
-  /** A component's state from its dependencies' (those not impaired are up); null when up. */
-  private Settled settleOne(String id, Map<String, Settled> impaired) {
-    Settled best = null;
-    Map<String, List<Dependency>> groups = null;
-    for (Dependency d : needs.get(id)) {
-      if (d.group() != null) {
-        if (groups == null) {
-          groups = new LinkedHashMap<>();
+    int roots0 = size;
+    for (int head = 0; head < size; head++) {
+      for (int dependent : dependents[queue[head]]) {
+        if (!seen[dependent]) {
+          seen[dependent] = true;
+          queue[size++] = dependent;
         }
-        groups.computeIfAbsent(d.group(), g -> new ArrayList<>()).add(d);
+      }
+    }
+    int[] visited = Arrays.copyOf(queue, size);
+    Arrays.sort(visited);
+    s.visited = visited;
+    for (int i : visited) {
+      if (isRoot(queue, roots0, i)) {
         continue;
       }
-      Settled target = impaired.get(d.to());
-      if (target != null) {
-        best = better(best, impact(d.type(), target.state()), d.to(), target);
+      settleOne(i, s);
+    }
+    return s;
+  }
+
+  private static boolean isRoot(int[] queue, int roots, int i) {
+    for (int k = 0; k < roots; k++) {
+      if (queue[k] == i) {
+        return true;
       }
     }
-    if (groups != null) {
-      for (List<Dependency> members : groups.values()) {
-        long up = members.stream().filter(d -> stateOf(impaired, d.to()) != State.DOWN).count();
-        Integer minUp = members.get(0).minUp();
-        if (up >= (minUp == null ? 1 : minUp)) {
-          continue;
+    return false;
+  }
+
+  /** A component's state from its dependencies' settled states; the worst wins, then the shortest path. */
+  private void settleOne(int i, Settlement s) {
+    int state = 0;
+    int cause = -1;
+    int depth = 0;
+    int[] targets = plainTargets[i];
+    for (int k = 0; k < targets.length; k++) {
+      int target = targets[k];
+      int targetState = s.state[target];
+      if (targetState == 0) {
+        continue;
+      }
+      int hit = plainHard[i][k] ? targetState : State.DEGRADED.ordinal();
+      if (hit > state || (hit == state && s.depth[target] + 1 < depth)) {
+        state = hit;
+        cause = target;
+        depth = s.depth[target] + 1;
+      }
+    }
+    for (int g = 0; g < groupMembers[i].length; g++) {
+      int up = 0;
+      int firstDown = -1;
+      for (int member : groupMembers[i][g]) {
+        if (s.state[member] != State.DOWN.ordinal()) {
+          up++;
+        } else if (firstDown < 0) {
+          firstDown = member; // the path goes through the first member that failed
         }
-        State hit = members.get(0).type() == DependencyType.HARD ? State.DOWN : State.DEGRADED;
-        // The path goes through the first member that failed.
-        Dependency first = members.stream().filter(d -> stateOf(impaired, d.to()) == State.DOWN).findFirst()
-            .orElseThrow();
-        best = better(best, hit, first.to(), impaired.get(first.to()));
+      }
+      if (up >= groupMinUp[i][g]) {
+        continue;
+      }
+      int hit = groupHard[i][g] ? State.DOWN.ordinal() : State.DEGRADED.ordinal();
+      if (hit > state || (hit == state && s.depth[firstDown] + 1 < depth)) {
+        state = hit;
+        cause = firstDown;
+        depth = s.depth[firstDown] + 1;
       }
     }
-    return best;
-  }
-
-  /** The worse of the current state and a new hit; between equal states, the shorter path. */
-  private static Settled better(Settled current, State hit, String cause, Settled target) {
-    if (hit == State.UP) {
-      return current;
-    }
-    if (current == null || hit.compareTo(current.state()) > 0
-        || (hit == current.state() && target.depth() + 1 < current.depth())) {
-      return new Settled(hit, cause, target.depth() + 1);
-    }
-    return current;
-  }
-
-  private static State stateOf(Map<String, Settled> impaired, String id) {
-    Settled s = impaired.get(id);
-    return s == null ? State.UP : s.state();
-  }
-
-  /** The chain from a root to {@code id}, by following causes. */
-  private static List<String> path(String id, Map<String, Settled> impaired) {
-    List<String> path = new ArrayList<>();
-    for (String at = id; at != null; at = impaired.get(at).cause()) {
-      path.add(0, at);
-    }
-    return List.copyOf(path);
-  }
-
-  /** What a dependency in {@code targetState} does to its dependent. */
-  private static State impact(DependencyType type, State targetState) {
-    if (targetState == State.UP) {
-      return State.UP;
-    }
-    return type == DependencyType.HARD ? targetState : State.DEGRADED;
+    s.state[i] = (byte) state;
+    s.cause[i] = cause;
+    s.depth[i] = depth;
   }
 
   /** Components with everything they need before them (the graph is acyclic, validated on load). */
-  private List<String> dependencyOrder() {
+  private static List<String> dependencyOrder(ServiceGraph graph, Map<String, List<Dependency>> needs,
+      Map<String, List<String>> dependents) {
     Map<String, Integer> pending = new LinkedHashMap<>();
     for (String id : graph.componentIds()) {
       pending.put(id, needs.get(id).size());
