@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -27,20 +26,13 @@ import java.util.function.BiConsumer;
  */
 public final class Cascade {
 
-  public enum State {
-    UP, DEGRADED, DOWN;
-
-    public String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-  }
+  public enum State { UP, DEGRADED, DOWN }
 
   /** A component's predicted state and the chain of components from a failed root to it. */
   public record Outcome(String component, State state, List<String> path) {}
 
   private static final State[] STATES = State.values();
 
-  private final ServiceGraph graph;
   /** Components with everything they need before them; a component's index is its place here. */
   private final String[] order;
   private final Map<String, Integer> index = new HashMap<>();
@@ -55,7 +47,6 @@ public final class Cascade {
 
   /** Indexes the graph once, so that resolving any root costs only what lies downstream of it. */
   public Cascade(ServiceGraph graph) {
-    this.graph = graph;
     Map<String, List<Dependency>> needs = new HashMap<>();
     Map<String, List<String>> dependentIds = new HashMap<>();
     for (String id : graph.componentIds()) {
@@ -106,10 +97,6 @@ public final class Cascade {
     }
   }
 
-  public ServiceGraph graph() {
-    return graph;
-  }
-
   /** The predicted state of every component when {@code roots} fail (are down). */
   public static Map<String, Outcome> resolve(ServiceGraph graph, Collection<String> roots) {
     return new Cascade(graph).resolve(roots);
@@ -124,16 +111,6 @@ public final class Cascade {
       outcomes.put(order[i], new Outcome(order[i], state, state == State.UP ? List.of() : settled.path(i)));
     }
     return outcomes;
-  }
-
-  /**
-   * Only the components that the failure of {@code roots} impairs, with their states, in
-   * dependency order; no paths.
-   */
-  public Map<String, State> impaired(Collection<String> roots) {
-    Map<String, State> states = new LinkedHashMap<>();
-    visitImpaired(roots, states::put);
-    return states;
   }
 
   /**
@@ -170,6 +147,7 @@ public final class Cascade {
   private Settlement settle(Collection<String> roots) {
     Settlement s = new Settlement();
     boolean[] seen = new boolean[order.length];
+    boolean[] isRoot = new boolean[order.length];
     int[] queue = new int[order.length];
     int size = 0;
     for (String root : roots) {
@@ -179,12 +157,12 @@ public final class Cascade {
       }
       if (!seen[i]) {
         seen[i] = true;
+        isRoot[i] = true;
         queue[size++] = i;
         s.state[i] = (byte) State.DOWN.ordinal();
         s.cause[i] = -1;
       }
     }
-    int roots0 = size;
     for (int head = 0; head < size; head++) {
       for (int dependent : dependents[queue[head]]) {
         if (!seen[dependent]) {
@@ -197,21 +175,11 @@ public final class Cascade {
     Arrays.sort(visited);
     s.visited = visited;
     for (int i : visited) {
-      if (isRoot(queue, roots0, i)) {
-        continue;
+      if (!isRoot[i]) {
+        settleOne(i, s);
       }
-      settleOne(i, s);
     }
     return s;
-  }
-
-  private static boolean isRoot(int[] queue, int roots, int i) {
-    for (int k = 0; k < roots; k++) {
-      if (queue[k] == i) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** A component's state from its dependencies' settled states; the worst wins, then the shortest path. */

@@ -42,12 +42,13 @@ public final class Detection {
     try (StageTimer.Stage stage = timer.start("detect")) {
       Dataset<Row> counts = ReportSeries.counts(reports, params).persist(StorageLevel.MEMORY_AND_DISK());
       // First pass: windows strong enough on their own, which make the incidents.
-      Dataset<Row> scored = ReportSeries.scan(counts, params, List.of());
-      if (scored == null) {
+      ReportSeries.Extent extent = ReportSeries.extent(counts);
+      if (extent == null) {
         counts.unpersist();
         stage.count("incidents", 0);
         return new Result(List.of(), null, params);
       }
+      Dataset<Row> scored = ReportSeries.scan(counts, extent, params, List.of());
       List<OutageWindow> windows = WindowDetector.windows(scored, params);
       List<DetectedIncident> incidents = DetectedIncident.group(windows, declaration);
       if (!incidents.isEmpty()) {
@@ -58,7 +59,7 @@ public final class Detection {
               incident.start().minus(FOCUS_BEFORE).getEpochSecond() / params.bucketSeconds(),
               incident.drainEnd().getEpochSecond() / params.bucketSeconds() + 1});
         }
-        scored = ReportSeries.scan(counts, params, focus);
+        scored = ReportSeries.scan(counts, extent, params, focus);
       }
       // Read twice: for the windows now, for the timeline when publishing.
       scored = scored.persist(StorageLevel.MEMORY_AND_DISK());

@@ -51,22 +51,30 @@ public final class ReportSeries {
     }
   }
 
-  /**
-   * Every series on every bucket between the first and last report (a bucket without reports is a
-   * zero, not a gap), scanned by {@link SeriesScanner}: one row per series and bucket with its
-   * baseline ({@code expected_reports}, null without enough history) and whether it lies in a
-   * window; the first bucket of each window also carries the window ({@code w_*} columns).
-   * {@code focus}: periods (bucket index ranges, [from, to)) already known to hold an incident,
-   * where the confirm threshold applies. Null when there are no reports.
-   */
-  public static Dataset<Row> scan(Dataset<Row> counts, DetectionParams params, List<long[]> focus) {
+  /** The bucket span of all series (first bucket, number of buckets) and how many series there are. */
+  public record Extent(long first, int length, long series) {}
+
+  /** The counts' extent, or null when there are no reports. Read once; both scans share it. */
+  public static Extent extent(Dataset<Row> counts) {
     Row range = counts.agg(expr("min(bucket_index)"), expr("max(bucket_index)"),
         expr("count(DISTINCT service, region)")).first();
     if (range.isNullAt(0)) {
       return null;
     }
-    long first = range.getLong(0);
-    int length = Math.toIntExact(range.getLong(1) - first + 1);
+    return new Extent(range.getLong(0), Math.toIntExact(range.getLong(1) - range.getLong(0) + 1), range.getLong(2));
+  }
+
+  /**
+   * Every series on every bucket of the extent (a bucket without reports is a zero, not a gap),
+   * scanned by {@link SeriesScanner}: one row per series and bucket with its baseline
+   * ({@code expected_reports}, null without enough history) and whether it lies in a window; the
+   * first bucket of each window also carries the window ({@code w_*} columns). {@code focus}:
+   * periods (bucket index ranges, [from, to)) already known to hold an incident, where the
+   * confirm threshold applies.
+   */
+  public static Dataset<Row> scan(Dataset<Row> counts, Extent extent, DetectionParams params, List<long[]> focus) {
+    long first = extent.first();
+    int length = extent.length();
     boolean[] inFocus = new boolean[length];
     for (long[] period : focus) {
       Arrays.fill(inFocus, (int) Math.max(0, Math.min(length, period[0] - first)),
@@ -74,7 +82,7 @@ public final class ReportSeries {
     }
     // One task per core at most: the series are few and small, and hundreds of near-empty
     // shuffle partitions would cost more than the scans themselves.
-    int partitions = (int) Math.max(1, Math.min(range.getLong(2), counts.sparkSession().sparkContext().defaultParallelism()));
+    int partitions = (int) Math.max(1, Math.min(extent.series(), counts.sparkSession().sparkContext().defaultParallelism()));
     MapPartitionsFunction<Row, Row> scanSeries = rows -> scanPartition(rows, first, inFocus, params);
     return counts.repartition(partitions, col("service"), col("region"))
         .sortWithinPartitions("service", "region")
