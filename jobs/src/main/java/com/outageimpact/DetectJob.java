@@ -10,6 +10,7 @@ import com.outageimpact.ingest.IngestedData;
 import com.outageimpact.ingest.InputFormat;
 import com.outageimpact.ingest.InputPaths;
 import com.outageimpact.ingest.Ingestion;
+import com.outageimpact.publish.IncidentSummaries;
 import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
 import java.time.Instant;
@@ -54,6 +55,7 @@ public final class DetectJob {
       Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, timer);
       try (StageTimer.Stage stage = timer.start("publish")) {
         List<String> ids = Detection.stage(publisher, spark, result);
+        IncidentSummaries.stage(publisher, spark, result.incidents(), List.of());
         Manifest manifest = new Manifest("detect", publisher.runId(), startedAt, spark.version())
             .parameters(options.effectiveValues()).input(data.reports().counts()).output("rejects/reports")
             .put("incidents", ids);
@@ -62,6 +64,7 @@ public final class DetectJob {
         }
         if (!ids.isEmpty()) {
           Detection.TABLES.forEach(manifest::output);
+          manifest.output("incident_summary");
         }
         publisher.commit(manifest.toJson(timer.stages(), Instant.now()));
         stage.count("incidents", ids.size());

@@ -1,5 +1,7 @@
 package com.outageimpact;
 
+import com.outageimpact.cascade.CascadeStage;
+import com.outageimpact.cascade.NormalRates;
 import com.outageimpact.common.JobOptions;
 import com.outageimpact.common.SparkJobs;
 import com.outageimpact.common.StageTimer;
@@ -10,8 +12,10 @@ import com.outageimpact.ingest.InputCounts;
 import com.outageimpact.ingest.InputFormat;
 import com.outageimpact.ingest.InputPaths;
 import com.outageimpact.ingest.Ingestion;
+import com.outageimpact.publish.IncidentSummaries;
 import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -19,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The main job: ingest every input to the data contract and publish what was accepted and
- * rejected. Later stages (detect, cascade, impact) plug in between ingest and publish.
+ * The main job: ingest every input to the data contract, detect the outage, trace its cascade,
+ * and publish. The impact stage plugs in between cascade and publish.
  */
 public final class RunJob {
 
@@ -34,12 +38,14 @@ public final class RunJob {
   public static JobOptions options() {
     JobOptions options = new JobOptions("run",
         "Ingest an outage's inputs (data contract: reports, graph, businesses, business_services,\n"
-            + "transactions, incident, sla_tiers, fx_rates), detect the outage from the reports, and publish\n"
-            + "outage_windows, incident_summary, timeline, rejects/ and manifest.json under --out.");
+            + "transactions, incident, sla_tiers, fx_rates), detect the outage from the reports, trace its cascade\n"
+            + "through the graph, and publish outage_windows, incident_summary, timeline, service_impact,\n"
+            + "root_cause_candidates, component_exposure, rejects/ and manifest.json under --out.");
     InputPaths.declare(options, INPUTS);
     options.option("out", "out", "output folder; a run replaces its outputs there atomically");
     options.option("reporting-currency", "USD", "ISO 4217 currency that money is reported in");
     DetectionParams.declare(options);
+    options.option("root", null, "component to explain every incident by, over the declared or inferred root");
     return options;
   }
 
@@ -72,11 +78,22 @@ public final class RunJob {
       }
       Detection.Result detection = Detection.detect(data.reports().accepted(), data.incident(), detectionParams,
           timer);
+      Duration rateLookback = Duration.ofDays(7L * detectionParams.baselineWeeks());
+      List<CascadeStage.Finding> cascade = CascadeStage.analyse(data.graph(), detection.incidents(),
+          options.get("root"), data.transactions() == null || data.businesses() == null ? null
+              : incident -> NormalRates.measure(data.transactions().accepted(), data.businesses().accepted(),
+                  data.businessServices() == null ? null : data.businessServices().accepted(), incident.start(),
+                  rateLookback),
+          timer);
       String json;
       try (StageTimer.Stage stage = timer.start("publish")) {
         List<String> incidents = Detection.stage(publisher, spark, detection);
+        CascadeStage.stage(publisher, spark, cascade);
+        IncidentSummaries.stage(publisher, spark, detection.incidents(), cascade);
         if (!incidents.isEmpty()) {
           Detection.TABLES.forEach(manifest::output);
+          CascadeStage.TABLES.forEach(manifest::output);
+          manifest.output("incident_summary");
         }
         manifest.put("incidents", incidents);
         json = manifest.toJson(timer.stages(), Instant.now());

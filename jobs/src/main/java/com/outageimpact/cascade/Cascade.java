@@ -97,6 +97,11 @@ public final class Cascade {
     }
   }
 
+  /** Every component, each after everything it needs (upstream first). */
+  public List<String> order() {
+    return List.of(order);
+  }
+
   /** The predicted state of every component when {@code roots} fail (are down). */
   public static Map<String, Outcome> resolve(ServiceGraph graph, Collection<String> roots) {
     return new Cascade(graph).resolve(roots);

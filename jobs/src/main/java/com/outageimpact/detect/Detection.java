@@ -71,8 +71,8 @@ public final class Detection {
     }
   }
 
-  /** The tables this stage publishes, per incident. */
-  public static final List<String> TABLES = List.of("outage_windows", "incident_summary", "timeline");
+  /** The tables this stage publishes, per incident (incident_summary is gathered from every stage). */
+  public static final List<String> TABLES = List.of("outage_windows", "timeline");
 
   /**
    * Stages the detection tables of every incident found; returns the incidents' ids. Nothing is
@@ -81,7 +81,6 @@ public final class Detection {
   public static List<String> stage(Publisher publisher, SparkSession spark, Result result) {
     List<String> ids = result.incidents().stream().map(DetectedIncident::id).toList();
     publisher.stagePerIncident("outage_windows", windowsTable(spark, result.incidents()), ids);
-    publisher.stagePerIncident("incident_summary", summaryTable(spark, result.incidents()), ids);
     for (DetectedIncident incident : result.incidents()) {
       publisher.stagePerIncident("timeline", timelineTable(result, incident), List.of(incident.id()));
     }
@@ -98,24 +97,6 @@ public final class Detection {
       }
     }
     return spark.createDataFrame(rows, Schemas.OUTAGE_WINDOWS);
-  }
-
-  public static Dataset<Row> summaryTable(SparkSession spark, List<DetectedIncident> incidents) {
-    List<Row> rows = new ArrayList<>();
-    for (DetectedIncident incident : incidents) {
-      Instant start = incident.start();
-      List<OutageWindow> headline = incident.headlineWindows();
-      rows.add(RowFactory.create(incident.id(), incident.declaration() != null,
-          incident.declaration() == null ? null : incident.declaration().rootComponent(), incident.scope(),
-          String.join(",", incident.regions()), ts(start), ts(incident.end()),
-          minutes(start, incident.end()), ts(incident.firstAlarm()), minutes(start, incident.firstAlarm()),
-          incident.acknowledgedAt().map(at -> minutes(start, at)).orElse(null),
-          incident.declared("resolved").map(at -> minutes(start, at)).orElse(null),
-          incident.services().size(), String.join(",", incident.services()),
-          headline.stream().mapToLong(OutageWindow::reports).sum(),
-          headline.stream().mapToDouble(OutageWindow::excessReports).sum()));
-    }
-    return spark.createDataFrame(rows, Schemas.INCIDENT_SUMMARY);
   }
 
   /** Reports against expected per service (across regions) and bucket, around one incident. */
@@ -136,7 +117,4 @@ public final class Detection {
     return Timestamp.from(instant);
   }
 
-  private static double minutes(Instant from, Instant to) {
-    return (to.getEpochSecond() - from.getEpochSecond()) / 60.0;
-  }
 }

@@ -169,7 +169,56 @@ public final class Schemas {
       .add("services_impaired", DataTypes.IntegerType, false)
       .add("impaired_services", STRING, false)
       .add("reports", DataTypes.LongType, false)
-      .add("excess_reports", DOUBLE, false);
+      .add("excess_reports", DOUBLE, false)
+      // From the cascade stage (null where it did not run: the detect job, no graph).
+      .add("root_source", STRING, true)
+      .add("root_contradicted", BOOLEAN, true)
+      .add("top_candidate", STRING, true)
+      .add("services_down", DataTypes.IntegerType, true)
+      .add("services_degraded", DataTypes.IntegerType, true);
+
+  private static final DataType NAMES = DataTypes.createArrayType(STRING, false);
+
+  /** service_impact/: one row per incident and component of the graph. */
+  public static final StructType SERVICE_IMPACT = new StructType()
+      .add("incident_id", STRING, false)
+      .add("component", STRING, false)
+      .add("kind", STRING, false)
+      .add("state", STRING, false)
+      .add("impact_start", TIMESTAMP, true)
+      .add("impact_end", TIMESTAMP, true)
+      .add("downtime_minutes", DOUBLE, false)
+      .add("path", NAMES, false)
+      .add("observed", BOOLEAN, false)
+      .add("explained", BOOLEAN, false);
+
+  /** root_cause_candidates/: one row per incident and component that explains some of what was observed. */
+  public static final StructType ROOT_CAUSE_CANDIDATES = new StructType()
+      .add("incident_id", STRING, false)
+      .add("component", STRING, false)
+      .add("rank", DataTypes.IntegerType, false)
+      .add("score", DOUBLE, false)
+      .add("explained", NAMES, false)
+      .add("unexplained", NAMES, false)
+      .add("predicted_not_seen", NAMES, false)
+      .add("components_impaired", DataTypes.IntegerType, false)
+      .add("indistinguishable_from_top", BOOLEAN, false)
+      .add("declared", BOOLEAN, false);
+
+  /** component_exposure/: one row per incident and component: what its failure alone would put at risk. */
+  public static final StructType COMPONENT_EXPOSURE = new StructType()
+      .add("incident_id", STRING, false)
+      .add("component", STRING, false)
+      .add("kind", STRING, false)
+      .add("rank", DataTypes.IntegerType, false)
+      .add("services_down", NAMES, false)
+      .add("services_degraded", NAMES, false)
+      .add("businesses", DataTypes.IntegerType, false)
+      .add("sectors", NAMES, false)
+      .add("critical_businesses", DataTypes.IntegerType, false)
+      .add("value_per_hour_down", DOUBLE, false)
+      .add("value_per_hour_degraded", DOUBLE, false)
+      .add("value_per_hour_at_risk", DOUBLE, false);
 
   /** timeline/: one row per incident, time bucket and service (reports across regions). */
   public static final StructType TIMELINE = new StructType()

@@ -3,44 +3,17 @@ package com.outageimpact.cascade;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.cascade.Cascade.Outcome;
 import com.outageimpact.cascade.Cascade.State;
-import com.outageimpact.graph.GraphLoader;
 import com.outageimpact.graph.ServiceGraph;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The contract's graph semantics on small graphs, and on two graphs modelled on public post-mortems. */
 class CascadeTest {
-
-  /** A graph from "from>to:type[:group:minUp]" edges; components are every id named, all services unless listed as infrastructure. */
-  private static ServiceGraph graph(String infrastructure, String... edges) throws Exception {
-    Set<String> infra = Set.of(infrastructure.split(","));
-    Map<String, String> components = new LinkedHashMap<>();
-    StringBuilder deps = new StringBuilder();
-    for (String edge : edges) {
-      String[] parts = edge.split("[>:]");
-      components.put(parts[0], "");
-      components.put(parts[1], "");
-      deps.append(deps.length() == 0 ? "" : ",").append("{\"from\":\"").append(parts[0]).append("\",\"to\":\"")
-          .append(parts[1]).append("\",\"type\":\"").append(parts[2]).append('"');
-      if (parts.length > 3) {
-        deps.append(",\"group\":\"").append(parts[3]).append("\",\"min_up\":").append(parts[4]);
-      }
-      deps.append('}');
-    }
-    String comps = components.keySet().stream()
-        .map(id -> "{\"id\":\"" + id + "\",\"name\":\"" + id + "\",\"kind\":\"" + (infra.contains(id) ? "infrastructure" : "service") + "\"}")
-        .collect(Collectors.joining(","));
-    return GraphLoader.parse(new ObjectMapper().readTree("{\"components\":[" + comps + "],\"dependencies\":[" + deps + "]}"),
-        "graph.json");
-  }
 
   private static Map<String, State> states(Map<String, Outcome> outcomes) {
     Map<String, State> states = new LinkedHashMap<>();
@@ -62,7 +35,7 @@ class CascadeTest {
 
   @Test
   void aChainGoesDownLinkByLinkWithItsPath() throws Exception {
-    ServiceGraph g = graph("a,b", "b>a:hard", "c>b:hard", "d>c:hard", "e>x:hard");
+    ServiceGraph g = TestGraphs.graph("a,b", "b>a:hard", "c>b:hard", "d>c:hard", "e>x:hard");
     Map<String, Outcome> o = Cascade.resolve(g, List.of("a"));
     assertStates(o, "a=down b=down c=down d=down e=up x=up");
     assertEquals(List.of("a", "b", "c", "d"), o.get("d").path());
@@ -71,13 +44,13 @@ class CascadeTest {
 
   @Test
   void softEdgesDegradeAndDegradationSpreadsOnlyAsDegradation() throws Exception {
-    ServiceGraph g = graph("a", "b>a:soft", "c>b:hard", "d>b:soft", "e>c:hard");
+    ServiceGraph g = TestGraphs.graph("a", "b>a:soft", "c>b:hard", "d>b:soft", "e>c:hard");
     assertStates(Cascade.resolve(g, List.of("a")), "a=down b=degraded c=degraded d=degraded e=degraded");
   }
 
   @Test
   void aDiamondTakesTheWorstAndTheShortestPath() throws Exception {
-    ServiceGraph g = graph("a,b,c", "b>a:hard", "c>a:soft", "d>c:soft", "d>b:hard", "e>b:hard", "e>d:soft");
+    ServiceGraph g = TestGraphs.graph("a,b,c", "b>a:hard", "c>a:soft", "d>c:soft", "d>b:hard", "e>b:hard", "e>d:soft");
     Map<String, Outcome> o = Cascade.resolve(g, List.of("a"));
     assertStates(o, "a=down b=down c=degraded d=down e=down");
     assertEquals(List.of("a", "b", "d"), o.get("d").path());
@@ -86,7 +59,7 @@ class CascadeTest {
 
   @Test
   void aRedundancyGroupHoldsWhileEnoughMembersAreUp() throws Exception {
-    ServiceGraph g = graph("east,west,north", "s>east:hard:dcs:2", "s>west:hard:dcs:2", "s>north:hard:dcs:2",
+    ServiceGraph g = TestGraphs.graph("east,west,north", "s>east:hard:dcs:2", "s>west:hard:dcs:2", "s>north:hard:dcs:2",
         "t>east:hard:pair:1", "t>west:hard:pair:1");
     assertStates(Cascade.resolve(g, List.of("east")), "s=up t=up");
     assertStates(Cascade.resolve(g, List.of("east", "west")), "s=down t=down");
@@ -95,7 +68,7 @@ class CascadeTest {
   @Test
   void membersBehindOneFailedUpstreamAreNotRedundant() throws Exception {
     // Two DNS sites behind one backbone: common cause takes both, and with them the group.
-    ServiceGraph g = graph("backbone,dns-a,dns-b,other",
+    ServiceGraph g = TestGraphs.graph("backbone,dns-a,dns-b,other",
         "dns-a>backbone:hard", "dns-b>backbone:hard", "web>dns-a:hard:dns:1", "web>dns-b:hard:dns:1",
         "api>dns-a:hard:dns2:1", "api>other:hard:dns2:1");
     Map<String, Outcome> o = Cascade.resolve(g, List.of("backbone"));
@@ -105,19 +78,19 @@ class CascadeTest {
 
   @Test
   void aSoftGroupDegradesItsDependent() throws Exception {
-    ServiceGraph g = graph("c1,c2", "s>c1:soft:caches:1", "s>c2:soft:caches:1");
+    ServiceGraph g = TestGraphs.graph("c1,c2", "s>c1:soft:caches:1", "s>c2:soft:caches:1");
     assertStates(Cascade.resolve(g, List.of("c1", "c2")), "s=degraded");
   }
 
   @Test
   void disconnectedPartsAreUntouched() throws Exception {
-    ServiceGraph g = graph("a,p", "b>a:hard", "q>p:hard");
+    ServiceGraph g = TestGraphs.graph("a,p", "b>a:hard", "q>p:hard");
     assertStates(Cascade.resolve(g, List.of("a")), "a=down b=down p=up q=up");
   }
 
   @Test
   void anUnknownRootIsAnError() throws Exception {
-    ServiceGraph g = graph("a", "b>a:hard");
+    ServiceGraph g = TestGraphs.graph("a", "b>a:hard");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cascade.resolve(g, List.of("nope")));
     assertEquals("root component 'nope' is not in the graph", e.getMessage());
   }
@@ -129,7 +102,7 @@ class CascadeTest {
    */
   @Test
   void facebook2021LikeBackboneChangeTakesEverythingDown() throws Exception {
-    ServiceGraph g = graph("backbone,dc-1,dc-2,bgp-anycast,dns,edge,internal-tools",
+    ServiceGraph g = TestGraphs.graph("backbone,dc-1,dc-2,bgp-anycast,dns,edge,internal-tools",
         "dc-1>backbone:hard", "dc-2>backbone:hard",
         "dns>dc-1:hard:dcs:1", "dns>dc-2:hard:dcs:1",
         "bgp-anycast>dns:hard",
@@ -149,7 +122,7 @@ class CascadeTest {
    */
   @Test
   void aws2021LikeInternalNetworkTakesTheControlPlaneButNotTheRunningDataPlane() throws Exception {
-    ServiceGraph g = graph("internal-network,main-network,control-plane,monitoring,ec2-api,ec2-running",
+    ServiceGraph g = TestGraphs.graph("internal-network,main-network,control-plane,monitoring,ec2-api,ec2-running",
         "control-plane>internal-network:hard", "monitoring>internal-network:hard",
         "ec2-api>control-plane:hard", "ec2-running>main-network:hard",
         "web-app>ec2-running:hard", "web-app>ec2-api:soft",

@@ -1,0 +1,54 @@
+package com.outageimpact.cascade;
+
+import com.outageimpact.detect.DetectedIncident;
+import com.outageimpact.detect.OutageWindow;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the problem reports say about one user-facing service in an incident: when it was hit,
+ * when it came back, and how hard. Reports cannot see internal components; they are what the
+ * cascade is checked against.
+ *
+ * <p>{@code downness} grades the peak ratio between what a degraded service draws (a few times
+ * normal) and what a down one draws (tens of times): 0 at {@link #DEGRADED_RATIO} or below, 1 at
+ * {@link #DOWN_RATIO} or above, log-linear between. Ranking uses the grade, not a hard
+ * threshold, so one borderline service cannot flip the answer on its own.
+ */
+public record ObservedService(String service, Instant start, Instant end, double peakRatio) {
+
+  /** A peak of this many times normal or less looks degraded (works, with loss). */
+  public static final double DEGRADED_RATIO = 8;
+  /** A peak of this many times normal or more looks down. */
+  public static final double DOWN_RATIO = 30;
+
+  public double downness() {
+    if (peakRatio <= DEGRADED_RATIO) {
+      return 0;
+    }
+    if (peakRatio >= DOWN_RATIO) {
+      return 1;
+    }
+    return Math.log(peakRatio / DEGRADED_RATIO) / Math.log(DOWN_RATIO / DEGRADED_RATIO);
+  }
+
+  /** The state the reports point to: down from half-way up the grade (about 15x normal). */
+  public Cascade.State state() {
+    return downness() >= 0.5 ? Cascade.State.DOWN : Cascade.State.DEGRADED;
+  }
+
+  /**
+   * The services an incident's headline windows (across regions, or per region for a regional
+   * one) show impaired; a service with several windows spans them all at its highest peak.
+   */
+  public static Map<String, ObservedService> of(DetectedIncident incident) {
+    Map<String, ObservedService> observed = new LinkedHashMap<>();
+    for (OutageWindow w : incident.headlineWindows()) {
+      observed.merge(w.service(), new ObservedService(w.service(), w.start(), w.end(), w.peakRatio()),
+          (a, b) -> new ObservedService(a.service(), a.start().isBefore(b.start()) ? a.start() : b.start(),
+              a.end().isAfter(b.end()) ? a.end() : b.end(), Math.max(a.peakRatio(), b.peakRatio())));
+    }
+    return observed;
+  }
+}

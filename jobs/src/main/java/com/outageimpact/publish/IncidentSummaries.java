@@ -1,0 +1,68 @@
+package com.outageimpact.publish;
+
+import com.outageimpact.cascade.Cascade;
+import com.outageimpact.cascade.CascadeStage;
+import com.outageimpact.detect.DetectedIncident;
+import com.outageimpact.detect.OutageWindow;
+import com.outageimpact.schema.Schemas;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * incident_summary: one row per incident, gathered from every stage that ran (detection always;
+ * the cascade when there is a graph to go by). A stage that did not run leaves its columns null.
+ */
+public final class IncidentSummaries {
+
+  private IncidentSummaries() {}
+
+  /** Stages the summary of every incident; {@code findings} may be empty (the detect job). */
+  public static void stage(Publisher publisher, SparkSession spark, List<DetectedIncident> incidents,
+      List<CascadeStage.Finding> findings) {
+    Map<String, CascadeStage.Finding> byIncident =
+        findings.stream().collect(Collectors.toMap(f -> f.incident().id(), Function.identity()));
+    List<Row> rows = new ArrayList<>();
+    for (DetectedIncident incident : incidents) {
+      rows.add(row(incident, byIncident.get(incident.id())));
+    }
+    publisher.stagePerIncident("incident_summary", spark.createDataFrame(rows, Schemas.INCIDENT_SUMMARY),
+        incidents.stream().map(DetectedIncident::id).toList());
+  }
+
+  private static Row row(DetectedIncident incident, CascadeStage.Finding cascade) {
+    Instant start = incident.start();
+    List<OutageWindow> headline = incident.headlineWindows();
+    String declaredRoot = incident.declaration() == null ? null : incident.declaration().rootComponent();
+    return RowFactory.create(incident.id(), incident.declaration() != null,
+        cascade == null ? declaredRoot : cascade.root(), incident.scope(),
+        String.join(",", incident.regions()), ts(start), ts(incident.end()),
+        minutes(start, incident.end()), ts(incident.firstAlarm()), minutes(start, incident.firstAlarm()),
+        incident.acknowledgedAt().map(at -> minutes(start, at)).orElse(null),
+        incident.declared("resolved").map(at -> minutes(start, at)).orElse(null),
+        incident.services().size(), String.join(",", incident.services()),
+        headline.stream().mapToLong(OutageWindow::reports).sum(),
+        headline.stream().mapToDouble(OutageWindow::excessReports).sum(),
+        cascade == null || cascade.rootSource() == null ? null : cascade.rootSource().name().toLowerCase(Locale.ROOT),
+        cascade == null ? null : cascade.rootContradicted(),
+        cascade == null ? null : cascade.topCandidate(),
+        cascade == null ? null : cascade.services(Cascade.State.DOWN),
+        cascade == null ? null : cascade.services(Cascade.State.DEGRADED));
+  }
+
+  private static Timestamp ts(Instant instant) {
+    return Timestamp.from(instant);
+  }
+
+  private static double minutes(Instant from, Instant to) {
+    return (to.getEpochSecond() - from.getEpochSecond()) / 60.0;
+  }
+}
