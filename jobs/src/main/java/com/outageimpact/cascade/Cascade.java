@@ -15,10 +15,11 @@ import java.util.function.BiConsumer;
 /**
  * What the failure of some components does to all the others, by the contract's graph semantics:
  * a {@code hard} dependency that is down takes its dependent down; a {@code soft} one that is down
- * or degraded leaves its dependent degraded; a redundancy group hits its dependent (as its edges'
- * type says) only when fewer than {@code min_up} of its members are up, and a member counts as
- * up unless it is down itself, so members behind one failed upstream fail together (common
- * cause). A member that is merely degraded still serves. Down outranks degraded.
+ * or degraded leaves its dependent degraded. Where the contract is silent: a {@code hard}
+ * dependency that is degraded leaves its dependent degraded (it works with loss, and passes the
+ * loss on). A redundancy group acts as one dependency of its edges' type: down when fewer than
+ * {@code min_up} members are not down, degraded when fewer than {@code min_up} are fully up.
+ * Members behind one failed upstream are down together (common cause). Down outranks degraded.
  *
  * <p>Resolved on the driver: the graph is small and acyclic (validated on load). An instance
  * indexes the graph once; each resolution then visits only what lies downstream of the roots,
@@ -207,23 +208,37 @@ public final class Cascade {
       }
     }
     for (int g = 0; g < groupMembers[i].length; g++) {
-      int up = 0;
-      int firstDown = -1;
+      // The group acts as one dependency: down when fewer than min_up members are not down,
+      // degraded when fewer than min_up are fully up.
+      int notDown = 0;
+      int fullyUp = 0;
+      int nearestDown = -1;
+      int nearestImpaired = -1;
       for (int member : groupMembers[i][g]) {
-        if (s.state[member] != State.DOWN.ordinal()) {
-          up++;
-        } else if (firstDown < 0) {
-          firstDown = member; // the path goes through the first member that failed
+        int memberState = s.state[member];
+        // The path goes through the failed member nearest the root.
+        if (memberState != State.DOWN.ordinal()) {
+          notDown++;
+        } else if (nearestDown < 0 || s.depth[member] < s.depth[nearestDown]) {
+          nearestDown = member;
+        }
+        if (memberState == State.UP.ordinal()) {
+          fullyUp++;
+        } else if (nearestImpaired < 0 || s.depth[member] < s.depth[nearestImpaired]) {
+          nearestImpaired = member;
         }
       }
-      if (up >= groupMinUp[i][g]) {
+      int groupState = notDown < groupMinUp[i][g] ? State.DOWN.ordinal()
+          : fullyUp < groupMinUp[i][g] ? State.DEGRADED.ordinal() : State.UP.ordinal();
+      if (groupState == State.UP.ordinal()) {
         continue;
       }
-      int hit = groupHard[i][g] ? State.DOWN.ordinal() : State.DEGRADED.ordinal();
-      if (hit > state || (hit == state && s.depth[firstDown] + 1 < depth)) {
+      int through = groupState == State.DOWN.ordinal() ? nearestDown : nearestImpaired;
+      int hit = groupHard[i][g] ? groupState : State.DEGRADED.ordinal();
+      if (hit > state || (hit == state && s.depth[through] + 1 < depth)) {
         state = hit;
-        cause = firstDown;
-        depth = s.depth[firstDown] + 1;
+        cause = through;
+        depth = s.depth[through] + 1;
       }
     }
     s.state[i] = (byte) state;

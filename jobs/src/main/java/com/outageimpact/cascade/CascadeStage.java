@@ -61,7 +61,10 @@ public final class CascadeStage {
         throw new IllegalArgumentException("option --root: '" + rootOverride + "' is not a component of the graph");
       }
       Cascade cascade = new Cascade(graph);
-      RootCauseRanking ranking = new RootCauseRanking(graph, cascade);
+      java.util.Set<String> reported = new java.util.TreeSet<>();
+      incidents.forEach(incident -> reported.addAll(ObservedService.of(incident).keySet()));
+      Footprints footprints = new Footprints(graph, cascade, reported);
+      RootCauseRanking ranking = new RootCauseRanking(graph, footprints);
       List<Finding> findings = new ArrayList<>();
       int candidates = 0;
       for (DetectedIncident incident : incidents) {
@@ -88,7 +91,7 @@ public final class CascadeStage {
         List<ComponentImpact> impacts =
             ServiceImpacts.of(graph, cascade, root, observed, incident.start(), incident.end());
         List<Exposure> exposure =
-            streams == null ? List.of() : ComponentExposure.rank(graph, cascade, streams.apply(incident));
+            streams == null ? List.of() : ComponentExposure.rank(graph, footprints, streams.apply(incident));
         findings.add(new Finding(incident, root, source, contradicted, List.copyOf(ranked), impacts, exposure));
       }
       stage.count("incidents", findings.size()).count("candidates", candidates)

@@ -44,7 +44,8 @@ public final class NormalRates {
     Instant from = until.minus(lookback);
     Dataset<Row> perStream = transactions
         .filter(col("status").equalTo("succeeded"))
-        .filter(col("occurred_at").geq(lit(Timestamp.from(from))).and(col("occurred_at").lt(lit(Timestamp.from(until)))))
+        .filter(col("occurred_at").geq(lit(Timestamp.from(from))))
+        .filter(col("occurred_at").lt(lit(Timestamp.from(until))))
         .groupBy(col("business_id"), col("service"))
         .agg(sum(col(Schemas.AMOUNT_REPORTING)).cast("double").as("value"), min("occurred_at").as("first_at"));
     Dataset<Row> info = businesses.select(col("business_id"), col("sector"), col("critical"));

@@ -19,9 +19,12 @@ import java.util.Map;
 public record ObservedService(String service, Instant start, Instant end, double peakRatio) {
 
   /** A peak of this many times normal or less looks degraded (works, with loss). */
-  public static final double DEGRADED_RATIO = 8;
-  /** A peak of this many times normal or more looks down. */
-  public static final double DOWN_RATIO = 30;
+  public static final double DEGRADED_RATIO = 10;
+  /**
+   * A peak of this many times normal or more looks down. With {@link #DEGRADED_RATIO}, the
+   * grade's midpoint is 20 times normal, where detection's severity turns {@code critical}.
+   */
+  public static final double DOWN_RATIO = 40;
 
   public double downness() {
     if (peakRatio <= DEGRADED_RATIO) {
@@ -33,7 +36,7 @@ public record ObservedService(String service, Instant start, Instant end, double
     return Math.log(peakRatio / DEGRADED_RATIO) / Math.log(DOWN_RATIO / DEGRADED_RATIO);
   }
 
-  /** The state the reports point to: down from half-way up the grade (about 15x normal). */
+  /** The state the reports point to: down from half-way up the grade (20 times normal). */
   public Cascade.State state() {
     return downness() >= 0.5 ? Cascade.State.DOWN : Cascade.State.DEGRADED;
   }

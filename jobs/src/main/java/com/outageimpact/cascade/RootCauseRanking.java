@@ -1,16 +1,12 @@
 package com.outageimpact.cascade;
 
-import com.outageimpact.cascade.Cascade.State;
 import com.outageimpact.graph.ServiceGraph;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Which component's failure best explains what users reported. Every component is tried as the
@@ -21,10 +17,9 @@ import java.util.TreeSet;
  *       observed, so both predicted-but-not-seen and seen-but-not-predicted cost. An explained
  *       service counts 1 when the predicted state (down or degraded) agrees with how hard its
  *       reports rose, down to 0.75 when it disagrees: a state is weaker evidence than a set.
- *   <li>Order of onsets: where one explained service's failure would itself impair another
- *       (gaming needs messaging), the dependent cannot have been hit well before it; each such
- *       pair out of order by more than {@link #ONSET_TOLERANCE} takes a share of up to half the
- *       score away.
+ *   <li>Order of onsets: where one explained service directly needs another (gaming needs
+ *       messaging), the dependent cannot have been hit well before it; each such pair out of
+ *       order by more than {@link #ONSET_TOLERANCE} takes a share of up to half the score away.
  * </ul>
  *
  * Ties (common: a chain of internal components with one dependent each predicts the same) go to
@@ -50,28 +45,25 @@ public final class RootCauseRanking {
       List<String> unexplained, List<String> predictedNotSeen, int componentsImpaired,
       boolean indistinguishableFromTop) {}
 
-  private final ServiceGraph graph;
-  private final Cascade cascade;
-  /** Per user-facing service, the user-facing services its own failure impairs. */
-  private final Map<String, Set<String>> servicesImpairedBy = new HashMap<>();
-  private final Map<String, Integer> position = new HashMap<>();
+  private final Footprints footprints;
+  /** Direct needs between user-facing services, as (dependency, dependent) service numbers. */
+  private final int[][] servicePairs;
 
   public RootCauseRanking(ServiceGraph graph, Cascade cascade) {
-    this.graph = graph;
-    this.cascade = cascade;
-    List<String> order = cascade.order();
-    for (int i = 0; i < order.size(); i++) {
-      position.put(order.get(i), i);
+    this(graph, new Footprints(graph, cascade));
+  }
+
+  public RootCauseRanking(ServiceGraph graph, Footprints footprints) {
+    this.footprints = footprints;
+    List<int[]> pairs = new ArrayList<>();
+    for (ServiceGraph.Dependency d : graph.dependencies()) {
+      Integer upstream = footprints.serviceIndex.get(d.to());
+      Integer dependent = footprints.serviceIndex.get(d.from());
+      if (upstream != null && dependent != null && d.group() == null) {
+        pairs.add(new int[] {upstream, dependent});
+      }
     }
-    for (String service : graph.serviceIds()) {
-      Set<String> impaired = new HashSet<>();
-      cascade.visitImpaired(List.of(service), (id, state) -> {
-        if (!id.equals(service) && graph.components().get(id).userFacing()) {
-          impaired.add(id);
-        }
-      });
-      servicesImpairedBy.put(service, impaired);
-    }
+    this.servicePairs = pairs.toArray(int[][]::new);
   }
 
   /**
@@ -83,11 +75,48 @@ public final class RootCauseRanking {
     if (observed.isEmpty()) {
       return scored;
     }
-    for (String component : cascade.order()) {
-      Candidate c = score(component, observed);
-      if (!c.explained().isEmpty() || component.equals(alwaysInclude)) {
-        scored.add(c);
+    int n = footprints.services.size();
+    double[] downness = new double[n];
+    long[] onset = new long[n];
+    boolean[] seen = new boolean[n];
+    for (ObservedService o : observed.values()) {
+      Integer s = footprints.serviceIndex.get(o.service());
+      if (s == null) {
+        throw new IllegalArgumentException("observed service '" + o.service() + "' is not user-facing in the graph");
       }
+      seen[s] = true;
+      downness[s] = o.downness();
+      onset[s] = o.start().getEpochSecond();
+    }
+    int[] predictedBy = new int[n];
+    java.util.Arrays.fill(predictedBy, -1);
+    for (int c = 0; c < footprints.components.size(); c++) {
+      String component = footprints.components.get(c);
+      int explained = 0;
+      int notSeen = 0;
+      double agreement = 0;
+      for (int pass = 0; pass < 2; pass++) {
+        for (int s : pass == 0 ? footprints.down[c] : footprints.degraded[c]) {
+          predictedBy[s] = c;
+          if (!seen[s]) {
+            notSeen++;
+            continue;
+          }
+          explained++;
+          double match = pass == 0 ? downness[s] : 1 - downness[s];
+          agreement += STATE_MISMATCH_CREDIT + (1 - STATE_MISMATCH_CREDIT) * match;
+        }
+      }
+      if (explained == 0 && !component.equals(alwaysInclude)) {
+        continue;
+      }
+      int union = notSeen + observed.size();
+      double score = agreement / union * orderFactor(c, predictedBy, seen, onset);
+      scored.add(candidate(c, score, predictedBy, seen));
+    }
+    Map<String, Integer> position = new HashMap<>();
+    for (int i = 0; i < footprints.components.size(); i++) {
+      position.put(footprints.components.get(i), i);
     }
     scored.sort(Comparator.comparingDouble(Candidate::score).reversed()
         .thenComparing(Comparator.comparingInt(Candidate::componentsImpaired).reversed())
@@ -105,54 +134,38 @@ public final class RootCauseRanking {
     return ranked;
   }
 
-  /** How well "{@code root} failed" explains the observed services (unranked). */
-  Candidate score(String root, Map<String, ObservedService> observed) {
-    Map<String, State> predicted = new HashMap<>();
-    int[] impairedCount = {0};
-    cascade.visitImpaired(List.of(root), (id, state) -> {
-      impairedCount[0]++;
-      if (graph.components().get(id).userFacing()) {
-        predicted.put(id, state);
-      }
-    });
-    TreeSet<String> explained = new TreeSet<>();
-    TreeSet<String> unexplained = new TreeSet<>();
-    TreeSet<String> notSeen = new TreeSet<>();
-    double agreement = 0;
-    for (ObservedService o : observed.values()) {
-      State state = predicted.get(o.service());
-      if (state == null) {
-        unexplained.add(o.service());
-        continue;
-      }
-      explained.add(o.service());
-      double match = state == State.DOWN ? o.downness() : 1 - o.downness();
-      agreement += STATE_MISMATCH_CREDIT + (1 - STATE_MISMATCH_CREDIT) * match;
-    }
-    for (String service : predicted.keySet()) {
-      if (!observed.containsKey(service)) {
-        notSeen.add(service);
+  /** The candidate's service lists, in name order. */
+  private Candidate candidate(int c, double score, int[] predictedBy, boolean[] seen) {
+    List<String> explained = new ArrayList<>();
+    List<String> unexplained = new ArrayList<>();
+    List<String> notSeen = new ArrayList<>();
+    for (int s = 0; s < seen.length; s++) {
+      boolean predicted = predictedBy[s] == c;
+      if (predicted && seen[s]) {
+        explained.add(footprints.services.get(s));
+      } else if (predicted) {
+        notSeen.add(footprints.services.get(s));
+      } else if (seen[s]) {
+        unexplained.add(footprints.services.get(s));
       }
     }
-    int union = explained.size() + unexplained.size() + notSeen.size();
-    double score = union == 0 ? 0 : agreement / union * orderFactor(explained, observed);
-    return new Candidate(root, 0, score, List.copyOf(explained), List.copyOf(unexplained), List.copyOf(notSeen),
-        impairedCount[0], false);
+    return new Candidate(footprints.components.get(c), 0, score, List.copyOf(explained), List.copyOf(unexplained),
+        List.copyOf(notSeen), footprints.impaired[c], false);
   }
 
-  /** 1 when no explained service was hit well before one whose failure would have impaired it. */
-  private double orderFactor(Set<String> explained, Map<String, ObservedService> observed) {
+  /** 1 when no explained service was hit well before a service it directly needs. */
+  private double orderFactor(int c, int[] predictedBy, boolean[] seen, long[] onset) {
     int pairs = 0;
     int outOfOrder = 0;
-    for (String upstream : explained) {
-      for (String dependent : servicesImpairedBy.get(upstream)) {
-        if (!explained.contains(dependent)) {
-          continue;
-        }
-        pairs++;
-        if (observed.get(dependent).start().plus(ONSET_TOLERANCE).isBefore(observed.get(upstream).start())) {
-          outOfOrder++;
-        }
+    for (int[] pair : servicePairs) {
+      int upstream = pair[0];
+      int dependent = pair[1];
+      if (predictedBy[upstream] != c || predictedBy[dependent] != c || !seen[upstream] || !seen[dependent]) {
+        continue;
+      }
+      pairs++;
+      if (onset[dependent] + ONSET_TOLERANCE.toSeconds() < onset[upstream]) {
+        outOfOrder++;
       }
     }
     return pairs == 0 ? 1 : 1 - 0.5 * outOfOrder / pairs;

@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
  * independent of the product's cascade code (so the truth is not the product checking itself).
  *
  * <p>Components are visited in topological order. A component is down while a hard parent is
- * down or a hard redundancy group has fewer than min_up members up; it is degraded while, not
- * being down, a soft parent is down or degraded. Onset follows the condition by a seeded lag of
+ * down or a hard redundancy group has fewer than min_up members not down; it is degraded while,
+ * not being down, any parent is impaired (a soft one down or degraded, a hard one degraded) or
+ * a redundancy group has fewer than min_up members fully up. Onset follows the condition by a seeded lag of
  * 1-4 minutes, recovery by a seeded restore lag of 5-30 minutes (caches drain, services restart).
  */
 final class OutageSimulation {
@@ -99,7 +100,7 @@ final class OutageSimulation {
         continue;
       }
       Intervals hardCondition = Intervals.EMPTY;
-      Intervals softCondition = Intervals.EMPTY;
+      Intervals degradeCondition = Intervals.EMPTY;
       Map<String, List<PenLightGraph.Dependency>> groups = new LinkedHashMap<>();
       for (PenLightGraph.Dependency d : graph.dependenciesOf(id)) {
         if (d.group() != null) {
@@ -109,20 +110,18 @@ final class OutageSimulation {
         Outcome parent = done.get(d.to());
         if (d.hard()) {
           hardCondition = hardCondition.union(parent.down());
-        } else {
-          softCondition = softCondition.union(parent.impaired());
         }
+        // A soft parent down or degraded, or a hard parent degraded, degrades.
+        degradeCondition = degradeCondition.union(parent.impaired());
       }
       for (List<PenLightGraph.Dependency> members : groups.values()) {
-        Intervals hit = groupHit(members, done);
         if (members.get(0).hard()) {
-          hardCondition = hardCondition.union(hit);
-        } else {
-          softCondition = softCondition.union(hit);
+          hardCondition = hardCondition.union(groupHit(members, done, true));
         }
+        degradeCondition = degradeCondition.union(groupHit(members, done, false));
       }
       Intervals down = hardCondition.lagged(onsetLag, restoreLag);
-      Intervals impaired = down.union(softCondition.lagged(onsetLag, restoreLag));
+      Intervals impaired = down.union(degradeCondition.lagged(onsetLag, restoreLag));
       List<String> path = impaired.isEmpty() ? null : path(graph, id, !down.isEmpty(), done);
       done.put(id, new Outcome(id, kind, down, impaired, path, onsetLag, restoreLag));
     }
@@ -136,16 +135,15 @@ final class OutageSimulation {
   }
 
   /**
-   * When a redundancy group fails its dependent: fewer than min_up members up. A hard group counts
-   * members that are down; a soft group counts members that are down or degraded.
+   * When a redundancy group, acting as one dependency, is down ({@code down}: fewer than min_up
+   * members not down) or impaired (fewer than min_up members fully up).
    */
-  private static Intervals groupHit(List<PenLightGraph.Dependency> members, Map<String, Outcome> done) {
-    boolean hard = members.get(0).hard();
+  private static Intervals groupHit(List<PenLightGraph.Dependency> members, Map<String, Outcome> done, boolean down) {
     int minUp = members.get(0).minUp() == null ? 1 : members.get(0).minUp();
     List<Intervals> sets = new ArrayList<>();
     for (PenLightGraph.Dependency m : members) {
       Outcome o = done.get(m.to());
-      sets.add(hard ? o.down() : o.impaired());
+      sets.add(down ? o.down() : o.impaired());
     }
     return Intervals.moreThan(sets, members.size() - minUp);
   }
@@ -160,16 +158,13 @@ final class OutageSimulation {
       }
     }
     for (PenLightGraph.Dependency d : graph.dependenciesOf(id)) {
-      if (d.hard() != down) {
-        continue; // a down component is explained by hard edges, a degraded one by soft edges
+      if (down && !d.hard()) {
+        continue; // a down component is explained by hard edges; a degraded one by any edge
       }
       Outcome parent = done.get(d.to());
-      boolean impacting;
+      boolean impacting = !(down ? parent.down() : parent.impaired()).isEmpty();
       if (d.group() != null) {
-        impacting = !groupHit(groups.get(d.group()), done).isEmpty()
-            && !(down ? parent.down() : parent.impaired()).isEmpty();
-      } else {
-        impacting = !(down ? parent.down() : parent.impaired()).isEmpty();
+        impacting &= !groupHit(groups.get(d.group()), done, down).isEmpty();
       }
       if (impacting && parent.path() != null && (best == null || parent.path().size() < best.size())) {
         best = parent.path();

@@ -83,6 +83,18 @@ class CascadeTest {
   }
 
   @Test
+  void aGroupOfDegradedMembersDegradesItsDependentAsOneDependency() throws Exception {
+    // Both sites work with loss (their caches are gone): storage still works, with loss.
+    ServiceGraph g = TestGraphs.graph("cache,east,west", "east>cache:soft", "west>cache:soft",
+        "storage>east:hard:dcs:1", "storage>west:hard:dcs:1", "app>east:soft:pair:2", "app>west:soft:pair:2");
+    Map<String, Outcome> o = Cascade.resolve(g, List.of("cache"));
+    assertStates(o, "east=degraded west=degraded storage=degraded app=degraded");
+    assertEquals(List.of("cache", "east", "storage"), o.get("storage").path());
+    // One site down, the other fully up: the group holds for storage (min_up 1), not for app (2).
+    assertStates(Cascade.resolve(g, List.of("east")), "storage=up app=degraded");
+  }
+
+  @Test
   void disconnectedPartsAreUntouched() throws Exception {
     ServiceGraph g = TestGraphs.graph("a,p", "b>a:hard", "q>p:hard");
     assertStates(Cascade.resolve(g, List.of("a")), "a=down b=down p=up q=up");

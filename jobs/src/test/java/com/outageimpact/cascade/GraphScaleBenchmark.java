@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * How long a large dependency graph takes to validate and to cascade from every component in
- * turn (what a ranking of root causes or of exposure needs). Prints figures; asserts nothing.
+ * How long a large dependency graph takes to validate, to cascade from every component in turn,
+ * to rank root causes and to rank every component's exposure. Prints figures; asserts nothing.
  *
  * <p>Usage: {@code GraphScaleBenchmark [components] [seed]} (default 10000). The graph is layered
  * like a platform: infrastructure at the bottom, services on top, about three needs each, one
@@ -77,5 +77,38 @@ public final class GraphScaleBenchmark {
     System.out.printf(Locale.ROOT, "validate: %.2f s; index: %.2f s; cascade from every component: %.2f s"
         + " (mean %.0f impaired components, %.0f services, per root)%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9,
         (t3 - t2) / 1e9, impaired[0] / (double) size, impaired[1] / (double) size);
+    // Rank root causes for what one failure deep in the graph would show users.
+    String failed = graph.componentIds().get(size / 3);
+    java.util.Map<String, ObservedService> observed = new java.util.LinkedHashMap<>();
+    java.time.Instant at = java.time.Instant.parse("2021-10-04T15:40:00Z");
+    cascade.visitImpaired(List.of(failed), (id, state) -> {
+      if (graph.components().get(id).userFacing()) {
+        observed.put(id, new ObservedService(id, at, at.plusSeconds(7200), state == Cascade.State.DOWN ? 50 : 5));
+      }
+    });
+    long footprintsStart = System.nanoTime();
+    Footprints footprints = new Footprints(graph, cascade);
+    long footprintsEnd = System.nanoTime();
+    List<RootCauseRanking.Candidate> ranked = new RootCauseRanking(graph, footprints).rank(observed, null);
+    long t4 = System.nanoTime();
+    System.out.printf(Locale.ROOT, "footprints of every component (shared by both rankings): %.2f s%n",
+        (footprintsEnd - footprintsStart) / 1e9);
+    System.out.printf(Locale.ROOT, "rank root causes of %s's failure (%d services observed): %.2f s, top %s%n",
+        failed, observed.size(), (t4 - footprintsEnd) / 1e9, ranked.get(0).component());
+    // Exposure with 100,000 businesses on one to three services each.
+    List<String> serviceIds = graph.serviceIds();
+    java.util.List<NormalRates.Stream> streams = new java.util.ArrayList<>();
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (int b = 0; b < 100_000; b++) {
+      int n = 1 + rng.nextInt(3);
+      for (int k = 0; k < n; k++) {
+        streams.add(new NormalRates.Stream("b" + b, "sector-" + (b % 12), b % 50 == 0,
+            serviceIds.get(rng.nextInt(serviceIds.size())), 10, 10 * n));
+      }
+    }
+    List<ComponentExposure.Exposure> exposure = ComponentExposure.rank(graph, footprints, streams);
+    long t5 = System.nanoTime();
+    System.out.printf(Locale.ROOT, "exposure of every component over %d streams: %.2f s, top %s (%d businesses)%n",
+        streams.size(), (t5 - t4) / 1e9, exposure.get(0).component(), exposure.get(0).businesses());
   }
 }

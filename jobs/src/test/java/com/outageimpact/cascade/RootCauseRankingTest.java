@@ -85,7 +85,8 @@ class RootCauseRankingTest {
     assertFalse(RootCauseRanking.contradicts(rank(g, o, "dns"), "dns")); // only payments' state differs
     // A declared root that explains nothing at all is still listed, with score 0.
     List<Candidate> unrelated = rank(g, o, "carrier-interconnect");
-    Candidate carrier = unrelated.stream().filter(c -> c.component().equals("carrier-interconnect")).findFirst().orElseThrow();
+    Candidate carrier = unrelated.stream().filter(c -> c.component().equals("carrier-interconnect"))
+        .findFirst().orElseThrow();
     assertEquals(0, carrier.score(), 1e-9);
     assertTrue(RootCauseRanking.contradicts(unrelated, "carrier-interconnect"));
   }
@@ -102,6 +103,19 @@ class RootCauseRankingTest {
   }
 
   @Test
+  void reportsNamingAnInternalComponentAreComparedLikeAService() throws Exception {
+    ServiceGraph g = TestGraphs.penlight();
+    List<String> withDns = new java.util.ArrayList<>(List.of(CORE_DOWN));
+    withDns.add("dns:60:0");
+    Map<String, ObservedService> o = observed(withDns.toArray(String[]::new));
+    Cascade cascade = new Cascade(g);
+    Candidate top = new RootCauseRanking(g, new Footprints(g, cascade, List.of("dns"))).rank(o, null).get(0);
+    assertEquals("bgp-core", top.component()); // the backbone does not take DNS down; the core does
+    assertTrue(top.explained().contains("dns"));
+    assertEquals(1.0, top.score(), 1e-9);
+  }
+
+  @Test
   void nothingObservedRanksNothing() throws Exception {
     assertEquals(List.of(), rank(TestGraphs.penlight(), Map.of(), "bgp-core"));
     assertFalse(RootCauseRanking.contradicts(List.of(), "bgp-core"));
@@ -111,7 +125,8 @@ class RootCauseRankingTest {
   void downnessGradesThePeakRatio() {
     assertEquals(0, new ObservedService("s", T0, T0, 5).downness(), 1e-9);
     assertEquals(1, new ObservedService("s", T0, T0, 40).downness(), 1e-9);
-    assertEquals(Cascade.State.DOWN, new ObservedService("s", T0, T0, 16).state());
-    assertEquals(Cascade.State.DEGRADED, new ObservedService("s", T0, T0, 14).state());
+    assertEquals(0.5, new ObservedService("s", T0, T0, 20).downness(), 1e-9);
+    assertEquals(Cascade.State.DOWN, new ObservedService("s", T0, T0, 21).state());
+    assertEquals(Cascade.State.DEGRADED, new ObservedService("s", T0, T0, 19).state());
   }
 }
