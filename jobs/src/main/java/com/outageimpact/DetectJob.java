@@ -55,7 +55,7 @@ public final class DetectJob {
       Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, timer);
       try (StageTimer.Stage stage = timer.start("publish")) {
         List<String> ids = Detection.stage(publisher, spark, result);
-        IncidentSummaries.stage(publisher, spark, result.incidents(), List.of());
+        IncidentSummaries.stage(publisher, spark, result.incidents(), List.of(), List.of());
         Manifest manifest = new Manifest("detect", publisher.runId(), startedAt, spark.version())
             .parameters(options.effectiveValues()).input(data.reports().counts()).output("rejects/reports")
             .put("incidents", ids);

@@ -3,6 +3,7 @@ package com.outageimpact;
 import com.outageimpact.cascade.CascadeStage;
 import com.outageimpact.cascade.NormalRates;
 import com.outageimpact.common.JobOptions;
+import com.outageimpact.impact.ImpactStage;
 import com.outageimpact.common.SparkJobs;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.Detection;
@@ -17,6 +18,7 @@ import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -46,6 +48,8 @@ public final class RunJob {
     options.option("reporting-currency", "USD", "ISO 4217 currency that money is reported in");
     DetectionParams.declare(options);
     options.option("root", null, "component to explain every incident by, over the declared or inferred root");
+    options.option("recovery-hours", "6", "hours after the detected end in which demand above expectation counts as recovered");
+    options.option("level-hours", "24", "hours before the analysis window that set each business's level (busy day, growth)");
     return options;
   }
 
@@ -85,14 +89,25 @@ public final class RunJob {
                   data.businessServices() == null ? null : data.businessServices().accepted(), incident.start(),
                   rateLookback),
           timer);
+      List<ImpactStage.Impact> impacts = new ArrayList<>();
+      if (data.transactions() != null && data.businesses() != null) {
+        for (CascadeStage.Finding finding : cascade) {
+          impacts.add(ImpactStage.estimate(spark, data, finding, detectionParams.baselineWeeks(),
+              options.getDouble("recovery-hours"), options.getDouble("level-hours"), timer));
+        }
+      }
       String json;
       try (StageTimer.Stage stage = timer.start("publish")) {
         List<String> incidents = Detection.stage(publisher, spark, detection);
         CascadeStage.stage(publisher, spark, cascade);
-        IncidentSummaries.stage(publisher, spark, detection.incidents(), cascade);
+        ImpactStage.stage(publisher, impacts);
+        IncidentSummaries.stage(publisher, spark, detection.incidents(), cascade, impacts);
         if (!incidents.isEmpty()) {
           Detection.TABLES.forEach(manifest::output);
           CascadeStage.TABLES.forEach(manifest::output);
+          if (!impacts.isEmpty()) {
+            ImpactStage.TABLES.forEach(manifest::output);
+          }
           manifest.output("incident_summary");
         }
         manifest.put("incidents", incidents);
@@ -103,6 +118,7 @@ public final class RunJob {
         if (detection.scored() != null) {
           detection.scored().unpersist();
         }
+        impacts.forEach(ImpactStage.Impact::release);
       }
       LOG.info("run complete: outputs under {}", options.require("out"));
       return json;

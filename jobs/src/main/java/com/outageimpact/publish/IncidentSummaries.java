@@ -4,6 +4,7 @@ import com.outageimpact.cascade.Cascade;
 import com.outageimpact.cascade.CascadeStage;
 import com.outageimpact.detect.DetectedIncident;
 import com.outageimpact.detect.OutageWindow;
+import com.outageimpact.impact.ImpactStage;
 import com.outageimpact.schema.Schemas;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -27,18 +28,23 @@ public final class IncidentSummaries {
 
   /** Stages the summary of every incident; {@code findings} may be empty (the detect job). */
   public static void stage(Publisher publisher, SparkSession spark, List<DetectedIncident> incidents,
-      List<CascadeStage.Finding> findings) {
+      List<CascadeStage.Finding> findings, List<ImpactStage.Impact> impacts) {
     Map<String, CascadeStage.Finding> byIncident =
         findings.stream().collect(Collectors.toMap(f -> f.incident().id(), Function.identity()));
+    Map<String, ImpactStage.Impact> impactByIncident =
+        impacts.stream().collect(Collectors.toMap(ImpactStage.Impact::incidentId, Function.identity()));
     List<Row> rows = new ArrayList<>();
     for (DetectedIncident incident : incidents) {
-      rows.add(row(incident, byIncident.get(incident.id())));
+      rows.add(row(incident, byIncident.get(incident.id()), impactByIncident.get(incident.id())));
     }
     publisher.stagePerIncident("incident_summary", spark.createDataFrame(rows, Schemas.INCIDENT_SUMMARY),
         incidents.stream().map(DetectedIncident::id).toList());
   }
 
-  private static Row row(DetectedIncident incident, CascadeStage.Finding cascade) {
+  private static Row row(DetectedIncident incident, CascadeStage.Finding cascade, ImpactStage.Impact impact) {
+    Row t = impact == null ? null : impact.totals();
+    Double net = t == null ? null : t.<Double>getAs("net_loss");
+    Double half = t == null ? null : ImpactStage.Z90 * Math.sqrt(t.<Double>getAs("loss_variance"));
     Instant start = incident.start();
     List<OutageWindow> headline = incident.headlineWindows();
     String declaredRoot = incident.declaration() == null ? null : incident.declaration().rootComponent();
@@ -55,7 +61,11 @@ public final class IncidentSummaries {
         cascade == null ? null : cascade.rootContradicted(),
         cascade == null ? null : cascade.topCandidate(),
         cascade == null ? null : cascade.services(Cascade.State.DOWN),
-        cascade == null ? null : cascade.services(Cascade.State.DEGRADED));
+        cascade == null ? null : cascade.services(Cascade.State.DEGRADED),
+        t == null ? null : t.getAs("affected_businesses"), t == null ? null : t.getAs("critical_affected"),
+        t == null ? null : t.getAs("expected_value"), t == null ? null : t.getAs("gross_loss"),
+        t == null ? null : t.getAs("recovered"), net, net == null ? null : net - half,
+        net == null ? null : net + half, t == null ? null : t.getAs("sla_credits"));
   }
 
   private static Timestamp ts(Instant instant) {

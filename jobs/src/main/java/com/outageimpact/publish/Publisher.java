@@ -66,14 +66,16 @@ public final class Publisher {
   /**
    * Stages one table's rows per incident, at {@code <table>/incident_id=<id>/} (the partition
    * folder carries the id, so readers of {@code <table>/} get the column back), so that each
-   * incident's rows are replaced on their own.
+   * incident's rows are replaced on their own; within it, partitioned by {@code partitionBy}.
    */
-  public void stagePerIncident(String table, Dataset<Row> rows, Collection<String> incidentIds) {
+  public void stagePerIncident(String table, Dataset<Row> rows, Collection<String> incidentIds,
+      String... partitionBy) {
     for (String id : incidentIds) {
       // One small file per incident: these tables grow with incidents and buckets, not with the data.
       rows.filter(col("incident_id").equalTo(id)).drop("incident_id")
           .coalesce(1)
           .write().mode(SaveMode.Overwrite)
+          .partitionBy(partitionBy)
           .parquet(stage(table + "/incident_id=" + id));
     }
   }

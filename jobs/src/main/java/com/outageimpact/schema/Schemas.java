@@ -175,7 +175,68 @@ public final class Schemas {
       .add("root_contradicted", BOOLEAN, true)
       .add("top_candidate", STRING, true)
       .add("services_down", DataTypes.IntegerType, true)
-      .add("services_degraded", DataTypes.IntegerType, true);
+      .add("services_degraded", DataTypes.IntegerType, true)
+      // From the impact stage (null where it did not run).
+      .add("affected_businesses", DataTypes.LongType, true)
+      .add("critical_affected", DataTypes.LongType, true)
+      .add("expected_value", DOUBLE, true)
+      .add("gross_loss", DOUBLE, true)
+      .add("recovered", DOUBLE, true)
+      .add("net_loss", DOUBLE, true)
+      .add("net_loss_low", DOUBLE, true)
+      .add("net_loss_high", DOUBLE, true)
+      .add("sla_credits", DOUBLE, true);
+
+  /** business_impact/: one row per incident and business (partitioned by sector). Money in the reporting currency. */
+  public static final StructType BUSINESS_IMPACT = new StructType()
+      .add("incident_id", STRING, false)
+      .add("business_id", STRING, false)
+      .add("sector", STRING, false)
+      .add("region", STRING, true)
+      .add("critical", BOOLEAN, false)
+      .add("affected", BOOLEAN, false)
+      .add("expected_value", DOUBLE, false)
+      .add("actual_value", DOUBLE, false)
+      .add("gross_loss", DOUBLE, false)
+      .add("recovered", DOUBLE, false)
+      .add("net_loss", DOUBLE, false)
+      .add("net_loss_low", DOUBLE, false)
+      .add("net_loss_high", DOUBLE, false)
+      .add("failed_txns", DataTypes.LongType, false)
+      .add("failed_value", DOUBLE, false)
+      .add("downtime_minutes", DOUBLE, false)
+      .add("availability_pct", DOUBLE, false)
+      .add("sla_credit", DOUBLE, false);
+
+  /** sector_impact/: one row per incident and sector. */
+  public static final StructType SECTOR_IMPACT = new StructType()
+      .add("incident_id", STRING, false)
+      .add("sector", STRING, false)
+      .add("businesses", DataTypes.LongType, false)
+      .add("affected_businesses", DataTypes.LongType, false)
+      .add("critical_affected", DataTypes.LongType, false)
+      .add("expected_value", DOUBLE, false)
+      .add("actual_value", DOUBLE, false)
+      .add("gross_loss", DOUBLE, false)
+      .add("recovered", DOUBLE, false)
+      .add("net_loss", DOUBLE, false)
+      .add("net_loss_low", DOUBLE, false)
+      .add("net_loss_high", DOUBLE, false)
+      .add("failed_txns", DataTypes.LongType, false)
+      .add("failed_value", DOUBLE, false)
+      .add("downtime_business_minutes", DOUBLE, false)
+      .add("sla_credits", DOUBLE, false)
+      .add("loss_per_hour", DOUBLE, false)
+      .add("loss_share_of_expected", DOUBLE, true)
+      .add("loss_share", DOUBLE, true)
+      .add("revenue_share", DOUBLE, true);
+
+  /** {@code rows} with exactly {@code schema}'s columns, in its order and types. */
+  public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> conform(
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows, StructType schema) {
+    return rows.select(java.util.Arrays.stream(schema.fields())
+        .map(f -> functions.col(f.name()).cast(f.dataType()).as(f.name())).toArray(Column[]::new));
+  }
 
   private static final DataType NAMES = DataTypes.createArrayType(STRING, false);
 

@@ -1,0 +1,212 @@
+package com.outageimpact.impact;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.outageimpact.cascade.Cascade;
+import com.outageimpact.cascade.CascadeStage;
+import com.outageimpact.cascade.ServiceImpacts.ComponentImpact;
+import com.outageimpact.common.StageTimer;
+import com.outageimpact.detect.DetectedIncident;
+import com.outageimpact.ingest.IngestedData;
+import com.outageimpact.publish.Publisher;
+import com.outageimpact.schema.Schemas;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The impact stage: per business and per sector, what the incident cost (expected against actual
+ * value on the streams it hit, gross loss while impaired, what came back after recovery, net
+ * loss with a 90% interval), failed attempts, downtime, availability and SLA credits.
+ *
+ * <p>The analysis window runs from {@link #PAD} before the detected start (users report a few
+ * minutes after they are hit) to the recovery hours after the detected end.
+ */
+public final class ImpactStage {
+
+  public static final List<String> TABLES = List.of("business_impact", "sector_impact");
+  /** z of a two-sided 90% interval. */
+  public static final double Z90 = 1.6449;
+  /** Before the detected start: losses begin before the first reports do. */
+  static final Duration PAD = Duration.ofMinutes(30);
+
+  /** One incident's results: the two tables (lazy, over a cached per-business table) and the totals. */
+  public record Impact(String incidentId, Dataset<Row> businesses, Dataset<Row> sectors, Row totals,
+      Dataset<Row> cached) {
+    /** Frees the cached per-business table once the tables are published. */
+    public void release() {
+      cached.unpersist();
+    }
+  }
+
+  private ImpactStage() {}
+
+  /**
+   * @param recoveryHours after the detected end, in which demand above expectation counts as recovered
+   * @param levelHours before the window, the hours that set each business's level
+   */
+  public static Impact estimate(SparkSession spark, IngestedData data, CascadeStage.Finding finding,
+      int baselineWeeks, double recoveryHours, double levelHours, StageTimer timer) {
+    DetectedIncident incident = finding.incident();
+    try (StageTimer.Stage stage = timer.start("impact")) {
+      Instant windowStart = incident.start().minus(PAD);
+      Instant windowEnd = incident.end().plusSeconds(Math.round(recoveryHours * 3600));
+      Instant preStart = windowStart.minusSeconds(Math.round(levelHours * 3600));
+      Map<String, Instant> impaired = new LinkedHashMap<>();
+      List<Row> downRows = new ArrayList<>();
+      for (ComponentImpact i : finding.impacts()) {
+        if ("service".equals(i.kind()) && i.state() != Cascade.State.UP) {
+          impaired.put(i.component(), i.impactEnd());
+          if (i.state() == Cascade.State.DOWN) {
+            downRows.add(RowFactory.create(i.component(), i.impactStart().getEpochSecond(),
+                i.impactEnd().getEpochSecond()));
+          }
+        }
+      }
+      List<String> hitRegions = "regional".equals(incident.scope()) ? List.copyOf(incident.regions()) : null;
+      Dataset<Row> businesses = data.businesses().accepted();
+      Dataset<Row> streams = StreamLosses.compute(spark, data.transactions().accepted(), businesses, impaired,
+          hitRegions, preStart, windowStart, windowEnd, baselineWeeks).persist(StorageLevel.MEMORY_AND_DISK());
+
+      // Reliance: business_services when given, else the services seen in its transactions.
+      Dataset<Row> reliance = data.businessServices() != null
+          ? data.businessServices().accepted().select("business_id", "service")
+          : streams.filter(col("service").isNotNull()).select("business_id", "service");
+      reliance = reliance.distinct();
+      Dataset<Row> impairedServices = spark.createDataFrame(
+          impaired.keySet().stream().map(s -> RowFactory.create(s)).toList(),
+          new StructType().add("service", DataTypes.StringType));
+      Dataset<Row> downIntervals = spark.createDataFrame(downRows, new StructType()
+          .add("service", DataTypes.StringType).add("down_start", DataTypes.LongType)
+          .add("down_end", DataTypes.LongType));
+      Column regionHit = hitRegions == null ? lit(true) : col("region").isin(hitRegions.toArray());
+      Dataset<Row> hitReliance = reliance.join(broadcast(businesses.select("business_id", "region")), "business_id")
+          .filter(regionHit);
+      Dataset<Row> affected = hitReliance.join(broadcast(impairedServices), "service")
+          .select("business_id").distinct().withColumn("affected", lit(true));
+      // Downtime: the union of the down intervals of the services it relies on.
+      Dataset<Row> downtime = hitReliance.join(broadcast(downIntervals), "service")
+          .groupBy("business_id")
+          .agg(collect_list(struct(col("down_start"), col("down_end"))).as("intervals"))
+          .select(col("business_id"), expr("aggregate(array_sort(intervals), named_struct('e', 0L, 't', 0L),"
+              + " (acc, x) -> named_struct('e', greatest(acc.e, x.down_end),"
+              + " 't', acc.t + greatest(0L, x.down_end - greatest(acc.e, x.down_start))), acc -> acc.t)")
+              .divide(60.0).as("downtime_minutes"));
+
+      Dataset<Row> perBusiness = streams.groupBy("business_id").agg(
+          sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
+          sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
+          sum("loss_variance").as("loss_variance"), sum("failed_txns").as("failed_txns"),
+          sum("failed_value").as("failed_value"));
+      long monthSeconds = monthSeconds(incident.start());
+      Column creditPct = slaCreditPct(data, col("availability_pct"), col("sla_tier"));
+      Dataset<Row> business = businesses.select("business_id", "sector", "region", "critical", "sla_tier", "monthly_fee")
+          .join(perBusiness, new String[] {"business_id"}, "left")
+          .join(affected, new String[] {"business_id"}, "left")
+          .join(downtime, new String[] {"business_id"}, "left")
+          .na().fill(0.0, new String[] {"expected_value", "actual_value", "gross_loss", "recovered", "loss_variance",
+              "failed_value", "downtime_minutes"})
+          .na().fill(0L, new String[] {"failed_txns"})
+          .withColumn("affected", coalesce(col("affected"), lit(false)))
+          .withColumn("net_loss", col("gross_loss").minus(col("recovered")))
+          .withColumn("availability_pct", lit(100.0).multiply(lit(1.0).minus(
+              col("downtime_minutes").multiply(60.0).divide(monthSeconds))));
+      business = business.withColumn("sla_credit", coalesce(col("monthly_fee"), lit(0)).cast("double")
+          .multiply(creditPct).divide(100.0));
+      Column halfWidth = sqrt(col("loss_variance")).multiply(Z90);
+      business = business
+          .withColumn("net_loss_low", col("net_loss").minus(halfWidth))
+          .withColumn("net_loss_high", col("net_loss").plus(halfWidth))
+          .select("business_id", "sector", "region", "critical", "affected", "expected_value", "actual_value",
+              "gross_loss", "recovered", "net_loss", "net_loss_low", "net_loss_high", "loss_variance", "failed_txns",
+              "failed_value", "downtime_minutes", "availability_pct", "sla_credit")
+          .withColumn("incident_id", lit(incident.id()))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+
+      Dataset<Row> sectors = business.groupBy("sector").agg(
+          count(lit(1)).as("businesses"),
+          count(when(col("affected"), lit(1))).as("affected_businesses"),
+          count(when(col("affected").and(col("critical")), lit(1))).as("critical_affected"),
+          sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
+          sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"), sum("net_loss").as("net_loss"),
+          sum("loss_variance").as("loss_variance"), sum("failed_txns").as("failed_txns"),
+          sum("failed_value").as("failed_value"), sum("downtime_minutes").as("downtime_business_minutes"),
+          sum("sla_credit").as("sla_credits"));
+      Column sectorHalf = sqrt(col("loss_variance")).multiply(Z90);
+      double hours = Duration.between(windowStart, windowEnd).toSeconds() / 3600.0;
+      sectors = sectors
+          .withColumn("net_loss_low", col("net_loss").minus(sectorHalf))
+          .withColumn("net_loss_high", col("net_loss").plus(sectorHalf))
+          .withColumn("loss_per_hour", col("net_loss").divide(hours))
+          .withColumn("loss_share_of_expected", when(col("expected_value").notEqual(0),
+              col("net_loss").divide(col("expected_value"))))
+          .withColumn("revenue_share", col("expected_value").divide(sum("expected_value").over()))
+          .withColumn("loss_share", col("net_loss").divide(sum("net_loss").over()))
+          .withColumn("incident_id", lit(incident.id()));
+      Row totals = sectors.agg(sum("net_loss").as("net_loss"), sum("loss_variance").as("loss_variance"),
+          sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
+          sum("affected_businesses").as("affected_businesses"), sum("critical_affected").as("critical_affected"),
+          sum("sla_credits").as("sla_credits"), sum("expected_value").as("expected_value")).first();
+      stage.count("businesses", business.count()).count("streams", streams.count());
+      streams.unpersist();
+      return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
+          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), totals, business);
+    }
+  }
+
+  /** Seconds in the calendar month (UTC) the incident starts in. */
+  static long monthSeconds(Instant start) {
+    YearMonth month = YearMonth.from(LocalDate.ofInstant(start, ZoneOffset.UTC));
+    return month.lengthOfMonth() * 86400L;
+  }
+
+  /** The highest credit_pct of the business's tier that its availability falls below (0 when none). */
+  private static Column slaCreditPct(IngestedData data, Column availability, Column tier) {
+    if (data.slaTiers() == null) {
+      return lit(0.0);
+    }
+    List<Row> tiers = data.slaTiers().accepted().select("tier", "below_availability_pct", "credit_pct").collectAsList();
+    Column pct = lit(0.0);
+    for (Row r : tiers) {
+      double below = ((BigDecimal) r.get(1)).doubleValue();
+      double credit = ((BigDecimal) r.get(2)).doubleValue();
+      pct = greatest(pct,
+          when(tier.equalTo(r.getString(0)).and(availability.lt(below)), lit(credit)).otherwise(0.0));
+    }
+    return pct;
+  }
+
+  public static void stage(Publisher publisher, List<Impact> impacts) {
+    for (Impact impact : impacts) {
+      publisher.stagePerIncident("business_impact", impact.businesses(), List.of(impact.incidentId()), "sector");
+      publisher.stagePerIncident("sector_impact", impact.sectors(), List.of(impact.incidentId()));
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package com.outageimpact.impact;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.outageimpact.RunJob;
+import com.outageimpact.SparkTestSession;
+import com.outageimpact.generate.GenerateJob;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The full run's money on generated scenarios, against the generator's exact truth. With σ the
+ * truth's noise standard deviation (what no counterfactual could have known): every sector's net
+ * loss within max(5% of the truth, 2.5σ), the total within max(2%, 2.5σ); affected and critical
+ * counts, failed attempts and SLA credits exact.
+ */
+class ImpactScenarioTest {
+
+  private final SparkSession spark = SparkTestSession.get();
+
+  @TempDir Path tmp;
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = ';', value = {
+      "default outage, 250 businesses; --seed 31 --businesses 250 --transactions 400000",
+      "2-hour outage, more rebound; --seed 32 --businesses 150 --transactions 250000 --outage-minutes 120"
+          + " --rebound-scale 1.5 --outage-start 2021-10-05T10:20:00Z",
+  })
+  void sectorLossesLandWithinTheirToleranceAndCountsAreExact(String name, String args) throws Exception {
+    List<String> generate = new ArrayList<>(List.of("--out", tmp.resolve("data").toString(), "--bad-rows", "1"));
+    generate.addAll(List.of(args.trim().split(" ")));
+    GenerateJob.run(spark, GenerateJob.options().parse(generate.toArray(String[]::new)));
+    RunJob.run(spark, RunJob.options().parse(new String[] {
+        "--data", tmp.resolve("data").toString(), "--out", tmp.resolve("out").toString()}));
+
+    Map<String, Row> truth = new HashMap<>();
+    for (Row r : spark.read().option("header", true).option("inferSchema", true)
+        .csv(tmp.resolve("data/truth/sectors").toString()).collectAsList()) {
+      truth.put(r.getAs("sector"), r);
+    }
+    List<Row> estimated = spark.read().parquet(tmp.resolve("out/sector_impact").toString()).collectAsList();
+    assertEquals(truth.keySet().size(), estimated.size(), name + ": sectors");
+    StringBuilder report = new StringBuilder(name + "\n");
+    List<String> failures = new ArrayList<>();
+    for (Row e : estimated) {
+      String sector = e.getAs("sector");
+      Row t = truth.get(sector);
+      double trueNet = number(t, "net_loss");
+      double sd = number(t, "counterfactual_sd");
+      double error = e.<Double>getAs("net_loss") - trueNet;
+      double tolerance = Math.max(0.05 * Math.abs(trueNet), 2.5 * sd);
+      report.append(String.format("  %-20s net %12.2f true %12.2f error %+10.2f (%.2f σ) tolerance %10.2f%n",
+          sector, e.<Double>getAs("net_loss"), trueNet, error, sd > 0 ? error / sd : 0, tolerance));
+      if (Math.abs(error) > tolerance) {
+        failures.add(sector + " net loss");
+      }
+      assertEquals(number(t, "affected_businesses"), ((Number) e.getAs("affected_businesses")).doubleValue(), sector);
+      assertEquals(number(t, "critical_affected"), ((Number) e.getAs("critical_affected")).doubleValue(), sector);
+      assertEquals(number(t, "failed_txns"), ((Number) e.getAs("failed_txns")).doubleValue(), sector);
+      assertEquals(number(t, "sla_credits"), e.<Double>getAs("sla_credits"), 1e-6, sector + " SLA credits");
+    }
+    JsonNode totals = new ObjectMapper().readTree(tmp.resolve("data/truth/truth.json").toFile()).get("totals");
+    Row summary = spark.read().parquet(tmp.resolve("out/incident_summary").toString()).first();
+    double trueTotal = totals.get("net_loss").asDouble();
+    double totalError = summary.<Double>getAs("net_loss") - trueTotal;
+    double totalTolerance = Math.max(0.02 * Math.abs(trueTotal), 2.5 * totals.get("counterfactual_sd").asDouble());
+    report.append(String.format("  total net %.2f true %.2f error %+.2f tolerance %.2f%n",
+        summary.<Double>getAs("net_loss"), trueTotal, totalError, totalTolerance));
+    System.out.print(report);
+    if (Math.abs(totalError) > totalTolerance) {
+      failures.add("total net loss");
+    }
+    assertTrue(failures.isEmpty(), failures + " out of tolerance:\n" + report);
+  }
+
+  private static double number(Row r, String column) {
+    return ((Number) r.getAs(column)).doubleValue();
+  }
+}
