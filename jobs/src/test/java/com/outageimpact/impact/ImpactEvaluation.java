@@ -1,0 +1,106 @@
+package com.outageimpact.impact;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.outageimpact.RunJob;
+import com.outageimpact.SparkTestSession;
+import com.outageimpact.generate.GenerateJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Impact quality over many seeded scenarios, for the README and closing notes (not a test: it
+ * prints figures). Per seed, an outage of its own (start, length, root, rebound scale); per
+ * sector, the net loss error in units of the truth's σ and whether the 90% interval covers the
+ * truth; per scenario, the total's signed error (for bias) beside a naive estimate: the sector's
+ * average hourly revenue over the weeks before times the outage hours.
+ *
+ * <p>Usage: {@code ImpactEvaluation <work dir> <first seed> <seeds> [businesses] [transactions]}.
+ */
+public final class ImpactEvaluation {
+
+  private static final String[] ROOTS = {"bgp-core", "dns", "backbone", "auth", "dc-west"};
+  private static final int[] MINUTES = {60, 120, 240, 330, 480};
+
+  public static void main(String[] args) throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Path work = Path.of(args[0]);
+    long first = Long.parseLong(args[1]);
+    int seeds = Integer.parseInt(args[2]);
+    String businesses = args.length > 3 ? args[3] : "150";
+    String transactions = args.length > 4 ? args[4] : "200000";
+    int pairs = 0;
+    int covered = 0;
+    int within = 0;
+    double squares = 0;
+    List<Double> totalErrors = new ArrayList<>();
+    List<Double> naiveErrors = new ArrayList<>();
+    for (long seed = first; seed < first + seeds; seed++) {
+      SplittableRandom rng = new SplittableRandom(seed * 104_729);
+      Path dir = work.resolve("seed-" + seed);
+      Instant start = Instant.parse("2021-10-04T00:00:00Z").plusSeconds(60L * rng.nextLong(6 * 24 * 60));
+      int minutes = MINUTES[rng.nextInt(MINUTES.length)];
+      if (!Files.exists(dir.resolve("data/truth/truth.json"))) {
+        GenerateJob.run(spark, GenerateJob.options().parse(new String[] {"--out", dir.resolve("data").toString(),
+            "--seed", Long.toString(seed), "--businesses", businesses, "--transactions", transactions,
+            "--bad-rows", "1", "--outage-start", start.toString(), "--outage-minutes", Integer.toString(minutes),
+            "--root", ROOTS[rng.nextInt(ROOTS.length)],
+            "--rebound-scale", String.format(Locale.ROOT, "%.2f", 0.5 + rng.nextDouble())}));
+      }
+      RunJob.run(spark, RunJob.options().parse(new String[] {
+          "--data", dir.resolve("data").toString(), "--out", dir.resolve("out").toString()}));
+      Map<String, Row> truth = new HashMap<>();
+      for (Row r : spark.read().option("header", true).option("inferSchema", true)
+          .csv(dir.resolve("data/truth/sectors").toString()).collectAsList()) {
+        truth.put(r.getAs("sector"), r);
+      }
+      for (Row e : spark.read().parquet(dir.resolve("out/sector_impact").toString()).collectAsList()) {
+        Row t = truth.get(e.<String>getAs("sector"));
+        double trueNet = ((Number) t.getAs("net_loss")).doubleValue();
+        double sd = ((Number) t.getAs("counterfactual_sd")).doubleValue();
+        if (sd <= 0) {
+          continue; // a sector the outage did not reach: nothing to estimate
+        }
+        double z = (e.<Double>getAs("net_loss") - trueNet) / sd;
+        pairs++;
+        squares += z * z;
+        within += Math.abs(e.<Double>getAs("net_loss") - trueNet) <= Math.max(0.05 * Math.abs(trueNet), 2.5 * sd) ? 1 : 0;
+        covered += e.<Double>getAs("net_loss_low") <= trueNet && trueNet <= e.<Double>getAs("net_loss_high") ? 1 : 0;
+      }
+      JsonNode totals = new ObjectMapper().readTree(dir.resolve("data/truth/truth.json").toFile()).get("totals");
+      Row summary = spark.read().parquet(dir.resolve("out/incident_summary").toString()).first();
+      double trueTotal = totals.get("net_loss").asDouble();
+      totalErrors.add(summary.<Double>getAs("net_loss") - trueTotal);
+      // Naive: the sectors' average hourly revenue (over the analysis window) x the outage hours.
+      double hours = ((Number) summary.getAs("duration_minutes")).doubleValue() / 60;
+      double windowHours = hours + ImpactStage.PAD.toMinutes() / 60.0 + 6;
+      double naive = summary.<Double>getAs("expected_value") / windowHours * hours;
+      naiveErrors.add(naive - trueTotal);
+      System.out.printf(Locale.ROOT, "seed %d: %s, %d min; total net %.0f, true %.0f (σ %.0f), naive %.0f%n", seed,
+          start, minutes, summary.<Double>getAs("net_loss"), trueTotal, totals.get("counterfactual_sd").asDouble(),
+          naive);
+    }
+    System.out.printf(Locale.ROOT, "%nsector-scenario pairs %d: RMS error %.2fσ; within max(5%%, 2.5σ) %d (%.3f);"
+        + " 90%% intervals covering the truth %d (%.3f)%n", pairs, Math.sqrt(squares / pairs), within,
+        within / (double) pairs, covered, covered / (double) pairs);
+    System.out.printf(Locale.ROOT, "total net loss: mean signed error %s; naive estimate %s%n",
+        meanAndError(totalErrors), meanAndError(naiveErrors));
+    spark.stop();
+  }
+
+  private static String meanAndError(List<Double> errors) {
+    double mean = errors.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    double var = errors.stream().mapToDouble(e -> (e - mean) * (e - mean)).sum() / Math.max(1, errors.size() - 1);
+    return String.format(Locale.ROOT, "%+.0f ± %.0f (standard error), RMS %.0f", mean, Math.sqrt(var / errors.size()),
+        Math.sqrt(errors.stream().mapToDouble(e -> e * e).average().orElse(0)));
+  }
+}
