@@ -1,6 +1,5 @@
 package com.outageimpact.cascade;
 
-import com.outageimpact.cascade.Cascade.State;
 import com.outageimpact.graph.ServiceGraph;
 import java.util.ArrayList;
 import java.util.Comparator;

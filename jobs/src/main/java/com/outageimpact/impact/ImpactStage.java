@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -167,18 +166,25 @@ public final class ImpactStage {
           .withColumn("loss_per_hour", col("net_loss").divide(hours))
           .withColumn("loss_share_of_expected", when(col("expected_value").notEqual(0),
               col("net_loss").divide(col("expected_value"))))
-          .withColumn("revenue_share", col("expected_value").divide(sum("expected_value").over()))
-          .withColumn("loss_share", col("net_loss").divide(sum("net_loss").over()))
           .withColumn("incident_id", lit(incident.id()));
       Row totals = sectors.agg(sum("net_loss").as("net_loss"), sum("loss_variance").as("loss_variance"),
           sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
           sum("affected_businesses").as("affected_businesses"), sum("critical_affected").as("critical_affected"),
           sum("sla_credits").as("sla_credits"), sum("expected_value").as("expected_value")).first();
+      // Shares of all sectors, from the totals (one row) rather than a window over the sectors.
+      sectors = sectors
+          .withColumn("revenue_share", share(col("expected_value"), totals.getAs("expected_value")))
+          .withColumn("loss_share", share(col("net_loss"), totals.getAs("net_loss")));
       stage.count("businesses", business.count()).count("streams", streams.count());
       streams.unpersist();
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
           Schemas.conform(sectors, Schemas.SECTOR_IMPACT), totals, business);
     }
+  }
+
+  /** {@code part} over {@code whole}; null when the whole is null or zero (no division by zero). */
+  private static Column share(Column part, Double whole) {
+    return whole == null || whole == 0 ? lit(null).cast(DataTypes.DoubleType) : part.divide(whole);
   }
 
   /** Seconds in the calendar month (UTC) the incident starts in. */
