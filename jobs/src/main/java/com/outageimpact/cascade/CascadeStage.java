@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -44,7 +45,7 @@ public final class CascadeStage {
     }
 
     public int services(Cascade.State state) {
-      return (int) impacts.stream().filter(i -> i.state() == state && "service".equals(i.kind())).count();
+      return (int) impacts.stream().filter(i -> i.state() == state && i.userFacing()).count();
     }
   }
 
@@ -61,14 +62,18 @@ public final class CascadeStage {
         throw new IllegalArgumentException("option --root: '" + rootOverride + "' is not a component of the graph");
       }
       Cascade cascade = new Cascade(graph);
+      Map<String, Map<String, ObservedService>> observedBy = new java.util.LinkedHashMap<>();
       java.util.Set<String> reported = new java.util.TreeSet<>();
-      incidents.forEach(incident -> reported.addAll(ObservedService.of(incident).keySet()));
+      for (DetectedIncident incident : incidents) {
+        observedBy.put(incident.id(), ObservedService.of(incident));
+        reported.addAll(observedBy.get(incident.id()).keySet());
+      }
       Footprints footprints = new Footprints(graph, cascade, reported);
       RootCauseRanking ranking = new RootCauseRanking(graph, footprints);
       List<Finding> findings = new ArrayList<>();
       int candidates = 0;
       for (DetectedIncident incident : incidents) {
-        var observed = ObservedService.of(incident);
+        Map<String, ObservedService> observed = observedBy.get(incident.id());
         String declared = incident.declaration() == null ? null : incident.declaration().rootComponent();
         List<Candidate> ranked = ranking.rank(observed, declared);
         candidates += ranked.size();

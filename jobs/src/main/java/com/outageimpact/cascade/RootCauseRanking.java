@@ -48,6 +48,8 @@ public final class RootCauseRanking {
   private final Footprints footprints;
   /** Direct needs between user-facing services, as (dependency, dependent) service numbers. */
   private final int[][] servicePairs;
+  /** Each component's place in dependency order (upstream first), for ties. */
+  private final Map<String, Integer> position = new HashMap<>();
 
   public RootCauseRanking(ServiceGraph graph, Cascade cascade) {
     this(graph, new Footprints(graph, cascade));
@@ -64,6 +66,9 @@ public final class RootCauseRanking {
       }
     }
     this.servicePairs = pairs.toArray(int[][]::new);
+    for (int i = 0; i < footprints.components.size(); i++) {
+      position.put(footprints.components.get(i), i);
+    }
   }
 
   /**
@@ -113,10 +118,6 @@ public final class RootCauseRanking {
       int union = notSeen + observed.size();
       double score = agreement / union * orderFactor(c, predictedBy, seen, onset);
       scored.add(candidate(c, score, predictedBy, seen));
-    }
-    Map<String, Integer> position = new HashMap<>();
-    for (int i = 0; i < footprints.components.size(); i++) {
-      position.put(footprints.components.get(i), i);
     }
     scored.sort(Comparator.comparingDouble(Candidate::score).reversed()
         .thenComparing(Comparator.comparingInt(Candidate::componentsImpaired).reversed())

@@ -25,7 +25,11 @@ public final class ServiceImpacts {
 
   /** One component's impact; times are null for a component that stayed up. */
   public record ComponentImpact(String component, String kind, State state, Instant impactStart, Instant impactEnd,
-      double downtimeMinutes, List<String> path, boolean observed, boolean explained) {}
+      double downtimeMinutes, List<String> path, boolean observed, boolean explained) {
+    public boolean userFacing() {
+      return ServiceGraph.KIND_SERVICE.equals(kind);
+    }
+  }
 
   private ServiceImpacts() {}
 

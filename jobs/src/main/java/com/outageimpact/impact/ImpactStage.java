@@ -81,7 +81,7 @@ public final class ImpactStage {
       Map<String, Instant> impaired = new LinkedHashMap<>();
       List<Row> downRows = new ArrayList<>();
       for (ComponentImpact i : finding.impacts()) {
-        if ("service".equals(i.kind()) && i.state() != Cascade.State.UP) {
+        if (i.userFacing() && i.state() != Cascade.State.UP) {
           impaired.put(i.component(), i.impactEnd());
           if (i.state() == Cascade.State.DOWN) {
             downRows.add(RowFactory.create(i.component(), i.impactStart().getEpochSecond(),
