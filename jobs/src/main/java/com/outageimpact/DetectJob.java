@@ -13,6 +13,7 @@ import com.outageimpact.ingest.Ingestion;
 import com.outageimpact.publish.IncidentSummaries;
 import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
+import com.outageimpact.publish.Timelines;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -55,6 +56,7 @@ public final class DetectJob {
       Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, timer);
       try (StageTimer.Stage stage = timer.start("publish")) {
         List<String> ids = Detection.stage(publisher, spark, result);
+        Timelines.stage(publisher, spark, result, List.of(), List.of());
         IncidentSummaries.stage(publisher, spark, result.incidents(), List.of(), List.of());
         Manifest manifest = new Manifest("detect", publisher.runId(), startedAt, spark.version())
             .parameters(options.effectiveValues()).input(data.reports().counts()).output("rejects/reports")

@@ -16,6 +16,7 @@ import com.outageimpact.ingest.Ingestion;
 import com.outageimpact.publish.IncidentSummaries;
 import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
+import com.outageimpact.publish.Timelines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ public final class RunJob {
       if (data.transactions() != null && data.businesses() != null) {
         for (CascadeStage.Finding finding : cascade) {
           impacts.add(ImpactStage.estimate(spark, data, finding, detectionParams.baselineWeeks(),
-              options.getDouble("recovery-hours"), options.getDouble("level-hours"), timer));
+              options.getDouble("recovery-hours"), options.getDouble("level-hours"), detectionParams.bucketSeconds(), timer));
         }
       }
       String json;
@@ -101,6 +102,7 @@ public final class RunJob {
         List<String> incidents = Detection.stage(publisher, spark, detection);
         CascadeStage.stage(publisher, spark, cascade);
         ImpactStage.stage(publisher, impacts);
+        Timelines.stage(publisher, spark, detection, cascade, impacts);
         IncidentSummaries.stage(publisher, spark, detection.incidents(), cascade, impacts);
         if (!incidents.isEmpty()) {
           Detection.TABLES.forEach(manifest::output);

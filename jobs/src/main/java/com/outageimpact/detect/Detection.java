@@ -27,8 +27,8 @@ import org.apache.spark.storage.StorageLevel;
 public final class Detection {
 
   /** How much of the timeline around an incident is kept: context before, and the drain after. */
-  static final Duration TIMELINE_BEFORE = Duration.ofHours(1);
-  static final Duration TIMELINE_AFTER = Duration.ofHours(3);
+  public static final Duration TIMELINE_BEFORE = Duration.ofHours(1);
+  public static final Duration TIMELINE_AFTER = Duration.ofHours(3);
   /** How long before an incident's first window other services are checked for having been hit too. */
   static final Duration FOCUS_BEFORE = Duration.ofHours(1);
 
@@ -75,15 +75,14 @@ public final class Detection {
   public static final List<String> TABLES = List.of("outage_windows", "timeline");
 
   /**
-   * Stages the detection tables of every incident found; returns the incidents' ids. Nothing is
+   * Stages the outage windows of every incident found; returns the incidents' ids. Nothing is
    * staged when there is no incident (the previous outputs of other incidents stay as they are).
+   * The timeline is staged by {@link com.outageimpact.publish.Timelines}, which adds what the
+   * other stages know.
    */
   public static List<String> stage(Publisher publisher, SparkSession spark, Result result) {
     List<String> ids = result.incidents().stream().map(DetectedIncident::id).toList();
     publisher.stagePerIncident("outage_windows", windowsTable(spark, result.incidents()), ids);
-    for (DetectedIncident incident : result.incidents()) {
-      publisher.stagePerIncident("timeline", timelineTable(result, incident), List.of(incident.id()));
-    }
     return ids;
   }
 
@@ -99,14 +98,17 @@ public final class Detection {
     return spark.createDataFrame(rows, Schemas.OUTAGE_WINDOWS);
   }
 
-  /** Reports against expected per service (across regions) and bucket, around one incident. */
-  public static Dataset<Row> timelineTable(Result result, DetectedIncident incident) {
+  /**
+   * Reports against expected per service (across regions) and bucket, from {@code from} to
+   * {@code to} (exclusive) around one incident.
+   */
+  public static Dataset<Row> reportTimeline(Result result, DetectedIncident incident, Instant from, Instant to) {
     long bucket = result.params().bucketSeconds();
-    long from = incident.start().minus(TIMELINE_BEFORE).getEpochSecond() / bucket;
-    long to = incident.end().plus(TIMELINE_AFTER).getEpochSecond() / bucket;
+    long first = from.getEpochSecond() / bucket;
+    long last = (to.getEpochSecond() - 1) / bucket;
     return result.scored()
         .filter(col("region").equalTo(ReportSeries.ALL_REGIONS))
-        .filter(col("bucket_index").between(from, to))
+        .filter(col("bucket_index").between(first, last))
         .select(lit(incident.id()).as("incident_id"),
             timestamp_seconds(col("bucket_index").multiply(bucket)).as("bucket_start"),
             col("service"), col("reports"), col("reporters"), col("expected_reports"),

@@ -18,6 +18,7 @@ import com.outageimpact.cascade.CascadeStage;
 import com.outageimpact.cascade.ServiceImpacts.ComponentImpact;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.DetectedIncident;
+import com.outageimpact.detect.Detection;
 import com.outageimpact.ingest.IngestedData;
 import com.outageimpact.publish.Publisher;
 import com.outageimpact.schema.Schemas;
@@ -56,12 +57,15 @@ public final class ImpactStage {
   /** Before the detected start: losses begin before the first reports do. */
   static final Duration PAD = Duration.ofMinutes(30);
 
-  /** One incident's results: the two tables (lazy, over a cached per-business table) and the totals. */
+  /**
+   * One incident's results: the tables (lazy, over cached small tables), the totals, and the
+   * transaction columns of the timeline over [timelineFrom, timelineTo).
+   */
   public record Impact(String incidentId, Dataset<Row> businesses, Dataset<Row> sectors, Row totals,
-      Dataset<Row> cached) {
-    /** Frees the cached per-business table once the tables are published. */
+      Dataset<Row> timelineValues, Instant timelineFrom, Instant timelineTo, List<Dataset<Row>> cached) {
+    /** Frees the cached tables once they are published. */
     public void release() {
-      cached.unpersist();
+      cached.forEach(Dataset::unpersist);
     }
   }
 
@@ -70,9 +74,10 @@ public final class ImpactStage {
   /**
    * @param recoveryHours after the detected end, in which demand above expectation counts as recovered
    * @param levelHours before the window, the hours that set each business's level
+   * @param bucketSeconds the timeline's bucket
    */
   public static Impact estimate(SparkSession spark, IngestedData data, CascadeStage.Finding finding,
-      int baselineWeeks, double recoveryHours, double levelHours, StageTimer timer) {
+      int baselineWeeks, double recoveryHours, double levelHours, long bucketSeconds, StageTimer timer) {
     DetectedIncident incident = finding.incident();
     try (StageTimer.Stage stage = timer.start("impact")) {
       Instant windowStart = incident.start().minus(PAD);
@@ -175,10 +180,20 @@ public final class ImpactStage {
       sectors = sectors
           .withColumn("revenue_share", share(col("expected_value"), totals.getAs("expected_value")))
           .withColumn("loss_share", share(col("net_loss"), totals.getAs("net_loss")));
-      stage.count("businesses", business.count()).count("streams", streams.count());
+
+      // The timeline covers the detection's span and the whole analysis window.
+      Instant timelineFrom = incident.start().minus(Detection.TIMELINE_BEFORE);
+      Instant timelineTo = incident.end().plus(Detection.TIMELINE_AFTER);
+      timelineTo = timelineTo.isAfter(windowEnd) ? timelineTo : windowEnd;
+      Dataset<Row> timeline = TimelineValues.compute(spark, data.transactions().accepted(),
+          streams.filter(col("hit")), timelineFrom, timelineTo, bucketSeconds, baselineWeeks)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      stage.count("businesses", business.count()).count("streams", streams.count())
+          .count("timeline rows", timeline.count());
       streams.unpersist();
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
-          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), totals, business);
+          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), totals, timeline, timelineFrom, timelineTo,
+          List.of(business, timeline));
     }
   }
 

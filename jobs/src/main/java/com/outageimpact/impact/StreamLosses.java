@@ -121,7 +121,7 @@ final class StreamLosses {
       squares = squares.plus(residual.multiply(residual));
     }
     Column variance = weeks >= 2 ? squares.divide(weeks) : lit(0.0);
-    return streams.select(col("business_id"), col("service"), col("hit"),
+    return streams.select(col("business_id"), col("service"), col("hit"), level.as("level"),
         col("imp_0").plus(col("rec_0")).as("actual_value"),
         when(col("hit"), expectedImpaired.plus(expectedRecovery)).otherwise(actual).as("expected_value"),
         when(col("hit"), expectedImpaired.minus(col("imp_0"))).otherwise(0.0).as("gross_loss"),

@@ -285,11 +285,19 @@ public final class Schemas {
   public static final StructType TIMELINE = new StructType()
       .add("incident_id", STRING, false)
       .add("bucket_start", TIMESTAMP, false)
-      .add("service", STRING, false)
+      // null: transactions that name no service (reports always name one)
+      .add("service", STRING, true)
       .add("reports", DataTypes.LongType, false)
       .add("reporters", DataTypes.LongType, false)
       .add("expected_reports", DOUBLE, true)
-      .add("anomalous", BOOLEAN, false);
+      .add("anomalous", BOOLEAN, false)
+      // succeeded value in the bucket; null when the service has no transactions or there was no impact stage
+      .add("txn_value", DOUBLE, true)
+      .add("expected_txn_value", DOUBLE, true)
+      .add("expected_txn_value_low", DOUBLE, true)
+      .add("expected_txn_value_high", DOUBLE, true)
+      // components (services and internal ones) down during any of the bucket; null without a cascade
+      .add("components_down", DataTypes.IntegerType, true);
 
   /** rejects/&lt;input&gt;/: one row per rejected input row. */
   public static final StructType REJECTS = new StructType()

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +83,43 @@ class ImpactScenarioTest {
       failures.add("total net loss");
     }
     assertTrue(failures.isEmpty(), failures + " out of tolerance:\n" + report);
+    checkTimeline(name, summary, new ObjectMapper().readTree(tmp.resolve("data/truth/truth.json").toFile()));
+  }
+
+  /**
+   * The timeline's transaction columns, by their own aggregation, agree with the business table
+   * over the analysis window (actual value; expected minus actual is the net loss), and its
+   * components_down peaks at the number of components the truth has down.
+   */
+  private void checkTimeline(String name, Row summary, JsonNode truth) {
+    java.sql.Timestamp start = summary.getAs("start");
+    java.sql.Timestamp end = summary.getAs("end");
+    java.sql.Timestamp windowStart = java.sql.Timestamp.from(start.toInstant().minus(ImpactStage.PAD));
+    java.sql.Timestamp windowEnd = java.sql.Timestamp.from(end.toInstant().plusSeconds(6 * 3600));
+    org.apache.spark.sql.Dataset<Row> timeline = spark.read().parquet(tmp.resolve("out/timeline").toString());
+    Row window = timeline.filter(functions.col("bucket_start").geq(windowStart)
+            .and(functions.col("bucket_start").lt(windowEnd)))
+        .agg(functions.sum("txn_value"), functions.sum(functions.col("expected_txn_value").minus(functions.col("txn_value"))),
+            functions.count(functions.when(functions.col("expected_txn_value_low").gt(functions.col("expected_txn_value"))
+                .or(functions.col("expected_txn_value_high").lt(functions.col("expected_txn_value"))), 1)))
+        .first();
+    Row businesses = spark.read().parquet(tmp.resolve("out/business_impact").toString())
+        .agg(functions.sum("actual_value")).first();
+    double actual = businesses.getDouble(0);
+    assertEquals(actual, window.getDouble(0), 1e-6 * Math.abs(actual), name + ": timeline actual value");
+    double net = summary.<Double>getAs("net_loss");
+    assertEquals(net, window.getDouble(1), 1e-6 * Math.abs(actual), name + ": timeline expected - actual");
+    assertEquals(0L, window.getLong(2), name + ": expected outside its own interval");
+
+    long trulyDown = 0;
+    for (JsonNode c : truth.get("components")) {
+      trulyDown += "down".equals(c.get("state").asText()) ? 1 : 0;
+    }
+    Row down = timeline.agg(functions.max("components_down"), functions.min("components_down"),
+        functions.count(functions.when(functions.col("components_down").isNull(), 1))).first();
+    assertEquals(trulyDown, down.getInt(0), name + ": components down at the peak");
+    assertEquals(0, down.getInt(1), name + ": components down before and after");
+    assertEquals(0L, down.getLong(2), name + ": buckets without components_down");
   }
 
   private static double number(Row r, String column) {
