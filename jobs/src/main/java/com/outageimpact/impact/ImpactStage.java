@@ -51,7 +51,7 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class ImpactStage {
 
-  public static final List<String> TABLES = List.of("business_impact", "sector_impact");
+  public static final List<String> TABLES = List.of("business_impact", "sector_impact", "impact_breakdown");
   /** z of a two-sided 90% interval. */
   public static final double Z90 = 1.6449;
   /** Before the detected start: losses begin before the first reports do. */
@@ -61,7 +61,8 @@ public final class ImpactStage {
    * One incident's results: the tables (lazy, over cached small tables), the totals, and the
    * transaction columns of the timeline over [timelineFrom, timelineTo).
    */
-  public record Impact(String incidentId, Dataset<Row> businesses, Dataset<Row> sectors, Row totals,
+  public record Impact(String incidentId, Dataset<Row> businesses, Dataset<Row> sectors, Dataset<Row> breakdown,
+      Row totals,
       Dataset<Row> timelineValues, Instant timelineFrom, Instant timelineTo, List<Dataset<Row>> cached) {
     /** Frees the cached tables once they are published. */
     public void release() {
@@ -154,32 +155,24 @@ public final class ImpactStage {
           .withColumn("incident_id", lit(incident.id()))
           .persist(StorageLevel.MEMORY_AND_DISK());
 
-      Dataset<Row> sectors = business.groupBy("sector").agg(
-          count(lit(1)).as("businesses"),
-          count(when(col("affected"), lit(1))).as("affected_businesses"),
-          count(when(col("affected").and(col("critical")), lit(1))).as("critical_affected"),
-          sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
-          sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"), sum("net_loss").as("net_loss"),
-          sum("loss_variance").as("loss_variance"), sum("failed_txns").as("failed_txns"),
-          sum("failed_value").as("failed_value"), sum("downtime_minutes").as("downtime_business_minutes"),
-          sum("sla_credit").as("sla_credits"));
-      Column sectorHalf = sqrt(col("loss_variance")).multiply(Z90);
       double hours = Duration.between(windowStart, windowEnd).toSeconds() / 3600.0;
-      sectors = sectors
-          .withColumn("net_loss_low", col("net_loss").minus(sectorHalf))
-          .withColumn("net_loss_high", col("net_loss").plus(sectorHalf))
-          .withColumn("loss_per_hour", col("net_loss").divide(hours))
-          .withColumn("loss_share_of_expected", when(col("expected_value").notEqual(0),
-              col("net_loss").divide(col("expected_value"))))
-          .withColumn("incident_id", lit(incident.id()));
-      Row totals = sectors.agg(sum("net_loss").as("net_loss"), sum("loss_variance").as("loss_variance"),
+      Dataset<Row> sectorSums = Breakdowns.ofBusinesses(business, "sector");
+      Row totals = sectorSums.agg(sum("net_loss").as("net_loss"), sum("loss_variance").as("loss_variance"),
           sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
           sum("affected_businesses").as("affected_businesses"), sum("critical_affected").as("critical_affected"),
           sum("sla_credits").as("sla_credits"), sum("expected_value").as("expected_value")).first();
-      // Shares of all sectors, from the totals (one row) rather than a window over the sectors.
-      sectors = sectors
-          .withColumn("revenue_share", share(col("expected_value"), totals.getAs("expected_value")))
-          .withColumn("loss_share", share(col("net_loss"), totals.getAs("net_loss")));
+      Double totalExpected = totals.getAs("expected_value");
+      Double totalNetLoss = totals.getAs("net_loss");
+      Dataset<Row> sectors = Breakdowns.finish(sectorSums, hours, totalExpected, totalNetLoss)
+          .withColumnRenamed("key", "sector").withColumn("incident_id", lit(incident.id()));
+      Dataset<Row> affectedReliance = hitReliance.join(broadcast(impairedServices), "service")
+          .select("business_id", "service").distinct();
+      Dataset<Row> breakdown = Breakdowns.finish(sectorSums
+          .unionByName(Breakdowns.ofBusinesses(business, "region"))
+          .unionByName(Breakdowns.ofBusinesses(business, "critical"))
+          .unionByName(Breakdowns.ofServices(streams, reliance, affectedReliance, business)),
+          hours, totalExpected, totalNetLoss);
+      breakdown = Breakdowns.conform(breakdown, incident.id()).persist(StorageLevel.MEMORY_AND_DISK());
 
       // The timeline covers the detection's span and the whole analysis window.
       Instant timelineFrom = incident.start().minus(Detection.TIMELINE_BEFORE);
@@ -189,17 +182,12 @@ public final class ImpactStage {
           streams.filter(col("hit")), timelineFrom, timelineTo, bucketSeconds, baselineWeeks)
           .persist(StorageLevel.MEMORY_AND_DISK());
       stage.count("businesses", business.count()).count("streams", streams.count())
-          .count("timeline rows", timeline.count());
+          .count("breakdown rows", breakdown.count()).count("timeline rows", timeline.count());
       streams.unpersist();
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
-          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), totals, timeline, timelineFrom, timelineTo,
-          List.of(business, timeline));
+          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, timeline, timelineFrom, timelineTo,
+          List.of(business, breakdown, timeline));
     }
-  }
-
-  /** {@code part} over {@code whole}; null when the whole is null or zero (no division by zero). */
-  private static Column share(Column part, Double whole) {
-    return whole == null || whole == 0 ? lit(null).cast(DataTypes.DoubleType) : part.divide(whole);
   }
 
   /** Seconds in the calendar month (UTC) the incident starts in. */
@@ -228,6 +216,7 @@ public final class ImpactStage {
     for (Impact impact : impacts) {
       publisher.stagePerIncident("business_impact", impact.businesses(), List.of(impact.incidentId()), "sector");
       publisher.stagePerIncident("sector_impact", impact.sectors(), List.of(impact.incidentId()));
+      publisher.stagePerIncident("impact_breakdown", impact.breakdown(), List.of(impact.incidentId()));
     }
   }
 }

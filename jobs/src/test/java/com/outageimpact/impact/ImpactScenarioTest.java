@@ -84,6 +84,75 @@ class ImpactScenarioTest {
     }
     assertTrue(failures.isEmpty(), failures + " out of tolerance:\n" + report);
     checkTimeline(name, summary, new ObjectMapper().readTree(tmp.resolve("data/truth/truth.json").toFile()));
+    checkBreakdown(name, summary, 2.5 * totals.get("counterfactual_sd").asDouble());
+  }
+
+  /**
+   * impact_breakdown: each dimension adds up to the incident's totals; the sector rows are the
+   * sector table; by region and critical flag the exact columns match the truth's businesses and
+   * the net loss lands within max(5%, 2.5σ of the total, which bounds each part's σ); services
+   * that stayed up have no loss and no affected business.
+   */
+  private void checkBreakdown(String name, Row summary, double totalTolerance) {
+    org.apache.spark.sql.Dataset<Row> breakdown = spark.read().parquet(tmp.resolve("out/impact_breakdown").toString());
+    org.apache.spark.sql.Dataset<Row> businesses = spark.read().parquet(tmp.resolve("out/business_impact").toString());
+    Row all = businesses.agg(functions.sum("expected_value"), functions.sum("failed_txns")).first();
+    for (String dimension : List.of("sector", "region", "critical", "service")) {
+      Row sums = breakdown.filter(functions.col("dimension").equalTo(dimension))
+          .agg(functions.sum("net_loss"), functions.sum("expected_value"), functions.sum("failed_txns")).first();
+      double scale = Math.abs(all.getDouble(0));
+      assertEquals(summary.<Double>getAs("net_loss"), sums.getDouble(0), 1e-6 * scale, name + ": " + dimension + " net loss");
+      assertEquals(all.getDouble(0), sums.getDouble(1), 1e-6 * scale, name + ": " + dimension + " expected value");
+      assertEquals(all.getLong(1), sums.getLong(2), name + ": " + dimension + " failed attempts");
+    }
+    for (Row sector : spark.read().parquet(tmp.resolve("out/sector_impact").toString()).collectAsList()) {
+      Row row = breakdown.filter(functions.col("dimension").equalTo("sector")
+          .and(functions.col("key").equalTo(sector.<String>getAs("sector")))).first();
+      for (String column : List.of("businesses", "affected_businesses", "net_loss", "net_loss_low", "sla_credits")) {
+        double expected = ((Number) sector.getAs(column)).doubleValue();
+        assertEquals(expected, ((Number) row.getAs(column)).doubleValue(), 1e-9 * Math.max(1, Math.abs(expected)),
+            name + ": sector row " + column);
+      }
+    }
+
+    org.apache.spark.sql.Dataset<Row> truth = spark.read().option("header", true).option("inferSchema", true)
+        .csv(tmp.resolve("data/truth/businesses").toString());
+    for (String dimension : List.of("region", "critical")) {
+      Map<String, Row> truthByKey = new HashMap<>();
+      for (Row r : truth.groupBy(functions.col(dimension).cast("string").as("key")).agg(
+          functions.count(functions.when(functions.col("affected"), 1)).as("affected_businesses"),
+          functions.count(functions.when(functions.col("affected").and(functions.col("critical")), 1))
+              .as("critical_affected"),
+          functions.sum("failed_txns").as("failed_txns"), functions.sum("sla_credit").as("sla_credits"),
+          functions.sum("net_loss").as("net_loss")).collectAsList()) {
+        truthByKey.put(r.getAs("key"), r);
+      }
+      List<Row> rows = breakdown.filter(functions.col("dimension").equalTo(dimension)).collectAsList();
+      assertEquals(truthByKey.size(), rows.size(), name + ": " + dimension + " keys");
+      for (Row e : rows) {
+        String key = e.getAs("key");
+        Row t = truthByKey.get(key);
+        String what = name + ": " + dimension + " " + key;
+        assertEquals(number(t, "affected_businesses"), number(e, "affected_businesses"), what + " affected");
+        assertEquals(number(t, "critical_affected"), number(e, "critical_affected"), what + " critical affected");
+        assertEquals(number(t, "failed_txns"), number(e, "failed_txns"), what + " failed attempts");
+        assertEquals(number(t, "sla_credits"), number(e, "sla_credits"), 1e-6, what + " SLA credits");
+        double trueNet = number(t, "net_loss");
+        double tolerance = Math.max(0.05 * Math.abs(trueNet), totalTolerance);
+        assertEquals(trueNet, number(e, "net_loss"), tolerance, what + " net loss");
+      }
+    }
+
+    List<String> up = new ArrayList<>();
+    for (Row r : spark.read().parquet(tmp.resolve("out/service_impact").toString())
+        .filter(functions.col("state").equalTo("up")).select("component").collectAsList()) {
+      up.add(r.getString(0));
+    }
+    Row unhit = breakdown.filter(functions.col("dimension").equalTo("service")
+            .and(functions.col("key").isNull().or(functions.col("key").isin(up.toArray()))))
+        .agg(functions.sum(functions.abs(functions.col("net_loss"))), functions.sum("affected_businesses")).first();
+    assertEquals(0.0, unhit.isNullAt(0) ? 0.0 : unhit.getDouble(0), 1e-9, name + ": loss on services that stayed up");
+    assertEquals(0L, unhit.isNullAt(1) ? 0L : unhit.getLong(1), name + ": affected through services that stayed up");
   }
 
   /**

@@ -1,0 +1,112 @@
+package com.outageimpact.impact;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.outageimpact.schema.Schemas;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The sector table's sums along the other cuts analysts ask for: by sector, by region, by the
+ * critical flag, and by service. Each dimension partitions the same total (a business has one
+ * sector, region and flag; a stream one service, null for transactions that name none), so every
+ * dimension's net loss adds up to the incident's.
+ *
+ * <p>By service, money comes from the streams through it; a business counts where it relies on
+ * the service or has transactions through it, and is affected where that service was hit in its
+ * region. Downtime and SLA credits belong to a business, not to one of its services, so the
+ * service rows leave them null rather than count them twice.
+ */
+final class Breakdowns {
+
+  private Breakdowns() {}
+
+  /** Sums of business rows (the business_impact columns plus loss_variance) grouped by {@code key}. */
+  static Dataset<Row> ofBusinesses(Dataset<Row> business, String dimension) {
+    return business.groupBy(col(dimension).cast(DataTypes.StringType).as("key")).agg(
+        count(lit(1)).as("businesses"),
+        count(when(col("affected"), lit(1))).as("affected_businesses"),
+        count(when(col("affected").and(col("critical")), lit(1))).as("critical_affected"),
+        sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
+        sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"), sum("net_loss").as("net_loss"),
+        sum("loss_variance").as("loss_variance"), sum("failed_txns").as("failed_txns"),
+        sum("failed_value").as("failed_value"), sum("downtime_minutes").as("downtime_business_minutes"),
+        sum("sla_credit").as("sla_credits"))
+        .withColumn("dimension", lit(dimension));
+  }
+
+  /**
+   * @param streams business_id, service, expected_value, actual_value, gross_loss, recovered,
+   *     loss_variance, failed_txns, failed_value
+   * @param reliance business_id, service: the services each business relies on
+   * @param affectedReliance business_id, service: reliance on a service the incident hit, in a region it hit
+   * @param business business_id, critical
+   */
+  static Dataset<Row> ofServices(Dataset<Row> streams, Dataset<Row> reliance, Dataset<Row> affectedReliance,
+      Dataset<Row> business) {
+    String[] key = {"business_id", "service"};
+    Dataset<Row> money = streams.groupBy("business_id", "service").agg(
+        sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
+        sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
+        sum("loss_variance").as("loss_variance"), sum("failed_txns").as("failed_txns"),
+        sum("failed_value").as("failed_value"));
+    // Null-safe on service: transactions without one form their own row.
+    Dataset<Row> pairs = money.join(reliance.withColumn("relies", lit(true)),
+            money.col("business_id").equalTo(reliance.col("business_id"))
+                .and(money.col("service").eqNullSafe(reliance.col("service"))), "full_outer")
+        .select(coalesce(money.col("business_id"), reliance.col("business_id")).as("business_id"),
+            coalesce(money.col("service"), reliance.col("service")).as("service"),
+            col("expected_value"), col("actual_value"), col("gross_loss"), col("recovered"), col("loss_variance"),
+            col("failed_txns"), col("failed_value"))
+        .join(affectedReliance.withColumn("affected", lit(true)), key, "left")
+        .join(business.select("business_id", "critical"), "business_id");
+    return pairs.groupBy(col("service").as("key")).agg(
+        countDistinct("business_id").as("businesses"),
+        countDistinct(when(col("affected"), col("business_id"))).as("affected_businesses"),
+        countDistinct(when(col("affected").and(col("critical")), col("business_id"))).as("critical_affected"),
+        coalesce(sum("expected_value"), lit(0.0)).as("expected_value"),
+        coalesce(sum("actual_value"), lit(0.0)).as("actual_value"),
+        coalesce(sum("gross_loss"), lit(0.0)).as("gross_loss"), coalesce(sum("recovered"), lit(0.0)).as("recovered"),
+        coalesce(sum(col("gross_loss").minus(col("recovered"))), lit(0.0)).as("net_loss"),
+        coalesce(sum("loss_variance"), lit(0.0)).as("loss_variance"),
+        coalesce(sum("failed_txns"), lit(0L)).as("failed_txns"),
+        coalesce(sum("failed_value"), lit(0.0)).as("failed_value"))
+        .withColumn("downtime_business_minutes", lit(null).cast(DataTypes.DoubleType))
+        .withColumn("sla_credits", lit(null).cast(DataTypes.DoubleType))
+        .withColumn("dimension", lit("service"));
+  }
+
+  /**
+   * The derived columns: the 90% interval (variances add across independent businesses and
+   * streams), loss per hour of the analysis window, and the shares of the incident's totals.
+   */
+  static Dataset<Row> finish(Dataset<Row> sums, double windowHours, Double totalExpected, Double totalNetLoss) {
+    Column half = sqrt(col("loss_variance")).multiply(ImpactStage.Z90);
+    return sums
+        .withColumn("net_loss_low", col("net_loss").minus(half))
+        .withColumn("net_loss_high", col("net_loss").plus(half))
+        .withColumn("loss_per_hour", col("net_loss").divide(windowHours))
+        .withColumn("loss_share_of_expected", when(col("expected_value").notEqual(0),
+            col("net_loss").divide(col("expected_value"))))
+        .withColumn("revenue_share", share(col("expected_value"), totalExpected))
+        .withColumn("loss_share", share(col("net_loss"), totalNetLoss));
+  }
+
+  /** {@code part} over {@code whole}; null when the whole is null or zero (no division by zero). */
+  private static Column share(Column part, Double whole) {
+    return whole == null || whole == 0 ? lit(null).cast(DataTypes.DoubleType) : part.divide(whole);
+  }
+
+  static Dataset<Row> conform(Dataset<Row> breakdown, String incidentId) {
+    return Schemas.conform(breakdown.withColumn("incident_id", lit(incidentId)), Schemas.IMPACT_BREAKDOWN);
+  }
+}
