@@ -116,33 +116,34 @@ public final class ImpactStage {
           .filter(regionHit);
       Dataset<Row> affected = hitReliance.join(broadcast(impairedServices), "service")
           .select("business_id").distinct().withColumn("affected", lit(true));
-      // Downtime: the union of the down intervals of the services it relies on.
+      // Downtime: the union of the down intervals of the services it relies on; availability counts
+      // only the part inside the calendar month (UTC) the incident starts in.
+      long[] month = monthBounds(incident.start());
       Dataset<Row> downtime = hitReliance.join(broadcast(downIntervals), "service")
           .groupBy("business_id")
           .agg(collect_list(struct(col("down_start"), col("down_end"))).as("intervals"))
-          .select(col("business_id"), expr("aggregate(array_sort(intervals), named_struct('e', 0L, 't', 0L),"
-              + " (acc, x) -> named_struct('e', greatest(acc.e, x.down_end),"
-              + " 't', acc.t + greatest(0L, x.down_end - greatest(acc.e, x.down_start))), acc -> acc.t)")
-              .divide(60.0).as("downtime_minutes"));
+          .select(col("business_id"),
+              unionSeconds("x.down_start", "x.down_end").divide(60.0).as("downtime_minutes"),
+              unionSeconds("greatest(x.down_start, " + month[0] + "L)", "least(x.down_end, " + month[1] + "L)")
+                  .as("month_downtime_seconds"));
 
       Dataset<Row> perBusiness = streams.groupBy("business_id").agg(
           sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
           sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
           sum("loss_variance").as("loss_variance"), sum("failed_txns").as("failed_txns"),
           sum("failed_value").as("failed_value"));
-      long monthSeconds = monthSeconds(incident.start());
       Column creditPct = slaCreditPct(data, col("availability_pct"), col("sla_tier"));
       Dataset<Row> business = businesses.select("business_id", "sector", "region", "critical", "sla_tier", "monthly_fee")
           .join(perBusiness, new String[] {"business_id"}, "left")
           .join(affected, new String[] {"business_id"}, "left")
           .join(downtime, new String[] {"business_id"}, "left")
           .na().fill(0.0, new String[] {"expected_value", "actual_value", "gross_loss", "recovered", "loss_variance",
-              "failed_value", "downtime_minutes"})
+              "failed_value", "downtime_minutes", "month_downtime_seconds"})
           .na().fill(0L, new String[] {"failed_txns"})
           .withColumn("affected", coalesce(col("affected"), lit(false)))
           .withColumn("net_loss", col("gross_loss").minus(col("recovered")))
           .withColumn("availability_pct", lit(100.0).multiply(lit(1.0).minus(
-              col("downtime_minutes").multiply(60.0).divide(monthSeconds))));
+              col("month_downtime_seconds").divide((double) (month[1] - month[0])))));
       business = business.withColumn("sla_credit", coalesce(col("monthly_fee"), lit(0)).cast("double")
           .multiply(creditPct).divide(100.0));
       Column halfWidth = sqrt(col("loss_variance")).multiply(Z90);
@@ -190,10 +191,23 @@ public final class ImpactStage {
     }
   }
 
-  /** Seconds in the calendar month (UTC) the incident starts in. */
-  static long monthSeconds(Instant start) {
+  /** [start, end) in epoch seconds of the calendar month (UTC) the incident starts in. */
+  static long[] monthBounds(Instant start) {
     YearMonth month = YearMonth.from(LocalDate.ofInstant(start, ZoneOffset.UTC));
-    return month.lengthOfMonth() * 86400L;
+    long first = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    return new long[] {first, first + month.lengthOfMonth() * 86400L};
+  }
+
+  /**
+   * Seconds covered by the union of {@code intervals} (structs of down_start, down_end), each
+   * taken as [from, to) by the given SQL over {@code x}: a sweep over the intervals sorted by
+   * start, counting only what extends past the furthest end so far. Clipping an interval keeps the
+   * order by start, and an empty one (to before from) adds nothing.
+   */
+  static Column unionSeconds(String from, String to) {
+    return expr("aggregate(array_sort(intervals), named_struct('e', 0L, 't', 0L),"
+        + " (acc, x) -> named_struct('e', greatest(acc.e, " + to + "),"
+        + " 't', acc.t + greatest(0L, " + to + " - greatest(acc.e, " + from + "))), acc -> acc.t)");
   }
 
   /** The highest credit_pct of the business's tier that its availability falls below (0 when none). */

@@ -1,0 +1,97 @@
+package com.outageimpact.impact;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.struct;
+
+import com.outageimpact.SparkTestSession;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A business's downtime is the union of its services' down intervals, and its availability counts
+ * only the part inside the incident's calendar month. Checked against a brute-force count of
+ * covered seconds on random overlapping intervals, some of them across a month boundary.
+ */
+class DowntimeUnionTest {
+
+  private final SparkSession spark = SparkTestSession.get();
+
+  @Test
+  void monthBoundsAreTheCalendarMonthInUtc() {
+    long[] october = ImpactStage.monthBounds(Instant.parse("2021-10-31T23:59:00Z"));
+    assertArrayEquals(new long[] {Instant.parse("2021-10-01T00:00:00Z").getEpochSecond(),
+        Instant.parse("2021-11-01T00:00:00Z").getEpochSecond()}, october);
+  }
+
+  @Test
+  void unionAndItsPartInsideTheMonthMatchABruteForceCount() {
+    long[] month = ImpactStage.monthBounds(Instant.parse("2021-10-15T00:00:00Z"));
+    // Intervals in minutes around the month's end, so that many cross it.
+    long base = month[1] - 600 * 60;
+    SplittableRandom rng = new SplittableRandom(5);
+    List<Row> rows = new ArrayList<>();
+    List<long[][]> truth = new ArrayList<>();
+    for (int business = 0; business < 40; business++) {
+      int n = 1 + rng.nextInt(5);
+      long[][] intervals = new long[n][];
+      for (int i = 0; i < n; i++) {
+        long start = base + 60L * rng.nextInt(900);
+        long end = start + 60L * (1 + rng.nextInt(240));
+        intervals[i] = new long[] {start, end};
+        rows.add(RowFactory.create("b" + business, start, end));
+      }
+      truth.add(intervals);
+    }
+    Dataset<Row> down = spark.createDataFrame(rows, new StructType().add("business_id", DataTypes.StringType)
+        .add("down_start", DataTypes.LongType).add("down_end", DataTypes.LongType));
+    List<Row> result = down.groupBy("business_id")
+        .agg(collect_list(struct(col("down_start"), col("down_end"))).as("intervals"))
+        .select(col("business_id"), ImpactStage.unionSeconds("x.down_start", "x.down_end").as("all"),
+            ImpactStage.unionSeconds("greatest(x.down_start, " + month[0] + "L)",
+                "least(x.down_end, " + month[1] + "L)").as("in_month"))
+        .collectAsList();
+    assertEquals(40, result.size());
+    int crossing = 0;
+    for (Row r : result) {
+      long[][] intervals = truth.get(Integer.parseInt(r.getString(0).substring(1)));
+      long all = covered(intervals, Long.MIN_VALUE, Long.MAX_VALUE);
+      long inMonth = covered(intervals, month[0], month[1]);
+      assertEquals(all, r.getLong(1), r.getString(0) + " union");
+      assertEquals(inMonth, r.getLong(2), r.getString(0) + " inside the month");
+      crossing += inMonth > 0 && inMonth < all ? 1 : 0;
+    }
+    assertTrue(crossing >= 5, "too few businesses with downtime on both sides: " + crossing);
+  }
+
+  /** Minutes covered by any interval within [from, to), counted minute by minute, in seconds. */
+  private static long covered(long[][] intervals, long from, long to) {
+    long seconds = 0;
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (long[] i : intervals) {
+      first = Math.min(first, i[0]);
+      last = Math.max(last, i[1]);
+    }
+    for (long t = first; t < last; t += 60) {
+      boolean down = false;
+      for (long[] i : intervals) {
+        down |= i[0] <= t && t < i[1];
+      }
+      seconds += down && t >= from && t < to ? 60 : 0;
+    }
+    return seconds;
+  }
+}
