@@ -1,5 +1,7 @@
 package com.outageimpact;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.outageimpact.cascade.CascadeStage;
 import com.outageimpact.cascade.NormalRates;
 import com.outageimpact.common.JobOptions;
@@ -17,11 +19,16 @@ import com.outageimpact.publish.IncidentSummaries;
 import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
 import com.outageimpact.publish.Timelines;
+import com.outageimpact.schema.Schemas;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +42,10 @@ public final class RunJob {
 
   public static final String[] INPUTS = {
       "graph", "incident", "reports", "businesses", "business_services", "transactions", "sla_tiers", "fx_rates"};
+
+  /** The transaction columns the stages after ingestion read. */
+  private static final Column[] TRANSACTION_COLUMNS = {
+      col("business_id"), col("service"), col("occurred_at"), col("status"), col(Schemas.AMOUNT_REPORTING)};
 
   private RunJob() {}
 
@@ -66,12 +77,21 @@ public final class RunJob {
     InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
     DetectionParams detectionParams = DetectionParams.from(options);
     Publisher publisher = new Publisher(options.require("out"), spark.sparkContext().hadoopConfiguration());
+    Dataset<Row> cachedTransactions = null;
     try {
       Manifest manifest = new Manifest("run", publisher.runId(), startedAt, spark.version())
           .parameters(options.effectiveValues());
       Ingestion ingestion = new Ingestion(spark, options.require("reporting-currency"), format,
           input -> publisher.stage("rejects/" + input), timer);
-      IngestedData data = ingestion.ingest(paths);
+      IngestedData ingested = ingestion.ingest(paths);
+      if (ingested.transactions() != null) {
+        // The cascade's rates, the impact and the timeline each read the accepted transactions:
+        // parsing, checking and de-duplicating them is most of a large run's work, so it is done
+        // once, for the few columns those stages use, and kept until the outputs are published.
+        cachedTransactions = ingested.transactions().accepted().select(TRANSACTION_COLUMNS)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+      }
+      IngestedData data = cachedTransactions == null ? ingested : ingested.withTransactions(cachedTransactions);
 
       manifest.input("graph", paths.get("graph"));
       if (paths.get("incident") != null) {
@@ -83,6 +103,12 @@ public final class RunJob {
       }
       Detection.Result detection = Detection.detect(data.reports().accepted(), data.incident(), detectionParams,
           timer);
+      if (cachedTransactions != null && !detection.incidents().isEmpty()) {
+        // Materialized in a stage of its own, so that the manifest's timings show what it costs.
+        try (StageTimer.Stage stage = timer.start("prepare.transactions")) {
+          stage.count("accepted", cachedTransactions.count());
+        }
+      }
       Duration rateLookback = Duration.ofDays(7L * detectionParams.baselineWeeks());
       List<CascadeStage.Finding> cascade = CascadeStage.analyse(data.graph(), detection.incidents(),
           options.get("root"), data.transactions() == null || data.businesses() == null ? null
@@ -127,6 +153,10 @@ public final class RunJob {
     } catch (Exception | Error e) {
       publisher.abort();
       throw e;
+    } finally {
+      if (cachedTransactions != null) {
+        cachedTransactions.unpersist();
+      }
     }
   }
 }

@@ -22,6 +22,12 @@ public record IngestedData(
     IngestedInput reports,
     IngestedInput transactions) {
 
+  /** The same data with the transactions' accepted rows replaced (e.g. by a cached projection). */
+  public IngestedData withTransactions(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> accepted) {
+    return new IngestedData(reportingCurrency, graph, incident, fxRates, fxRateRows, slaTiers, businesses,
+        businessServices, reports, new IngestedInput(accepted, transactions.counts()));
+  }
+
   /** Counts of every tabular input that was given, in ingestion order. */
   public List<InputCounts> counts() {
     return java.util.stream.Stream.of(fxRateRows, slaTiers, businesses, businessServices, reports, transactions)

@@ -42,8 +42,17 @@ class ImpactScenarioTest {
     List<String> generate = new ArrayList<>(List.of("--out", tmp.resolve("data").toString(), "--bad-rows", "1"));
     generate.addAll(List.of(args.trim().split(" ")));
     GenerateJob.run(spark, GenerateJob.options().parse(generate.toArray(String[]::new)));
-    RunJob.run(spark, RunJob.options().parse(new String[] {
-        "--data", tmp.resolve("data").toString(), "--out", tmp.resolve("out").toString()}));
+    JsonNode manifest = new ObjectMapper().readTree(RunJob.run(spark, RunJob.options().parse(new String[] {
+        "--data", tmp.resolve("data").toString(), "--out", tmp.resolve("out").toString()})));
+    // The stages after ingestion read one kept projection of the transactions: one row per
+    // accepted transaction, no more (a lost de-duplication) and no fewer.
+    JsonNode prepared = null;
+    for (JsonNode stage : manifest.get("stages")) {
+      prepared = "prepare.transactions".equals(stage.get("name").asText()) ? stage : prepared;
+    }
+    assertTrue(prepared != null, name + ": no prepare.transactions stage in " + manifest.get("stages"));
+    assertEquals(manifest.get("inputs").get("transactions").get("accepted").asLong(),
+        prepared.get("counts").get("accepted").asLong(), name + ": kept transactions");
 
     Map<String, Row> truth = new HashMap<>();
     for (Row r : spark.read().option("header", true).option("inferSchema", true)
