@@ -21,10 +21,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parent
 
 # The charts each notebook saves (the test checks that every one is written).
 CHARTS = {
@@ -59,6 +58,8 @@ def _failed_cell(nb, error: Exception) -> str:
 
 def run(out: Path, charts: Path, executed: Path | None = None, timeout: int = 300) -> list[str]:
     """Execute every notebook; the failures as 'notebook: cell ...' lines (empty: all passed)."""
+    saved = dict(os.environ)
+    # The kernels inherit these: the parameters cells read OUTAGE_OUT, outputs.save reads CHARTS_DIR.
     os.environ["OUTAGE_OUT"] = str(out)
     os.environ["CHARTS_DIR"] = str(charts)
     os.environ["MPLBACKEND"] = "Agg"
@@ -67,6 +68,14 @@ def run(out: Path, charts: Path, executed: Path | None = None, timeout: int = 30
     own = str(Path(sys.prefix) / "share" / "jupyter")
     os.environ["JUPYTER_PATH"] = os.pathsep.join([own] + [p for p in [os.environ.get("JUPYTER_PATH")] if p])
     charts.mkdir(parents=True, exist_ok=True)
+    try:
+        return _execute_all(executed, timeout)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _execute_all(executed: Path | None, timeout: int) -> list[str]:
     failures = []
     for path in notebooks():
         nb = nbformat.read(path, as_version=4)
@@ -76,7 +85,7 @@ def run(out: Path, charts: Path, executed: Path | None = None, timeout: int = 30
         try:
             client.execute()
             status = "ok"
-        except (CellExecutionError, CellTimeoutError) as error:
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
             failures.append(f"{path.name}: {_failed_cell(nb, error)}")
             status = "FAILED"
         print(f"{path.name}: {status} in {time.monotonic() - began:.1f} s", flush=True)
