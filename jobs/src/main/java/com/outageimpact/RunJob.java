@@ -10,7 +10,10 @@ import com.outageimpact.common.SparkJobs;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.Detection;
 import com.outageimpact.detect.DetectionParams;
+import com.outageimpact.detect.DetectedIncident;
+import com.outageimpact.ingest.DateSpan;
 import com.outageimpact.ingest.IngestedData;
+import com.outageimpact.ingest.IngestedInput;
 import com.outageimpact.ingest.InputCounts;
 import com.outageimpact.ingest.InputFormat;
 import com.outageimpact.ingest.InputPaths;
@@ -83,15 +86,28 @@ public final class RunJob {
           .parameters(options.effectiveValues());
       Ingestion ingestion = new Ingestion(spark, options.require("reporting-currency"), format,
           input -> publisher.stage("rejects/" + input), timer);
-      IngestedData ingested = ingestion.ingest(paths);
-      if (ingested.transactions() != null) {
-        // The cascade's rates, the impact and the timeline each read the accepted transactions:
-        // parsing, checking and de-duplicating them is most of a large run's work, so it is done
-        // once, for the few columns those stages use, and kept until the outputs are published.
-        cachedTransactions = ingested.transactions().accepted().select(TRANSACTION_COLUMNS)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+      IngestedData ingested = ingestion.ingestAllButTransactions(paths);
+      Detection.Result detection = Detection.detect(ingested.reports().accepted(), ingested.incident(),
+          detectionParams, timer);
+
+      // Transactions are read after detection, for the dates its incidents need: when they are
+      // date-partitioned, the other days' files are never opened. With no incident, every file is
+      // read, so that the manifest and rejects still say what is wrong with the data.
+      DateSpan dates = null;
+      for (DetectedIncident incident : detection.incidents()) {
+        Instant[] span = ImpactStage.transactionSpan(incident, detectionParams.baselineWeeks(),
+            options.getDouble("recovery-hours"), options.getDouble("level-hours"));
+        DateSpan one = DateSpan.covering(span[0], span[1]);
+        dates = dates == null ? one : dates.union(one);
       }
-      IngestedData data = cachedTransactions == null ? ingested : ingested.withTransactions(cachedTransactions);
+      ingested = ingestion.ingestTransactions(ingested, paths, dates);
+      // The cascade's rates, the impact and the timeline each read the accepted transactions:
+      // parsing, checking and de-duplicating them is most of a large run's work, so it is done
+      // once, for the few columns those stages use, and kept until the outputs are published.
+      cachedTransactions = ingested.transactions().accepted().select(TRANSACTION_COLUMNS)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      IngestedData data = ingested.withTransactions(
+          new IngestedInput(cachedTransactions, ingested.transactions().counts()));
 
       manifest.input("graph", paths.get("graph"));
       if (paths.get("incident") != null) {
@@ -101,9 +117,7 @@ public final class RunJob {
         manifest.input(counts);
         manifest.output("rejects/" + counts.input());
       }
-      Detection.Result detection = Detection.detect(data.reports().accepted(), data.incident(), detectionParams,
-          timer);
-      if (cachedTransactions != null && !detection.incidents().isEmpty()) {
+      if (!detection.incidents().isEmpty()) {
         // Materialized in a stage of its own, so that the manifest's timings show what it costs.
         try (StageTimer.Stage stage = timer.start("prepare.transactions")) {
           stage.count("accepted", cachedTransactions.count());

@@ -77,13 +77,41 @@ public final class ImpactStage {
    * @param levelHours before the window, the hours that set each business's level
    * @param bucketSeconds the timeline's bucket
    */
+  /**
+   * The span of transactions an incident's estimate reads: from the baseline weeks before its
+   * level window (or its timeline, if that starts earlier) to the end of its recovery period and
+   * timeline. It covers the cascade's normal rates too (the baseline weeks before the start).
+   */
+  public static Instant[] transactionSpan(DetectedIncident incident, int baselineWeeks, double recoveryHours,
+      double levelHours) {
+    Instant levelStart = levelStart(incident, levelHours);
+    Instant timelineFrom = incident.start().minus(Detection.TIMELINE_BEFORE);
+    Instant first = levelStart.isBefore(timelineFrom) ? levelStart : timelineFrom;
+    return new Instant[] {first.minusSeconds(baselineWeeks * StreamLosses.WEEK), timelineEnd(incident, recoveryHours)};
+  }
+
+  private static Instant windowEnd(DetectedIncident incident, double recoveryHours) {
+    return incident.end().plusSeconds(Math.round(recoveryHours * 3600));
+  }
+
+  private static Instant levelStart(DetectedIncident incident, double levelHours) {
+    return incident.start().minus(PAD).minusSeconds(Math.round(levelHours * 3600));
+  }
+
+  /** The timeline covers the detection's span and the whole analysis window. */
+  private static Instant timelineEnd(DetectedIncident incident, double recoveryHours) {
+    Instant detectionEnd = incident.end().plus(Detection.TIMELINE_AFTER);
+    Instant windowEnd = windowEnd(incident, recoveryHours);
+    return detectionEnd.isAfter(windowEnd) ? detectionEnd : windowEnd;
+  }
+
   public static Impact estimate(SparkSession spark, IngestedData data, CascadeStage.Finding finding,
       int baselineWeeks, double recoveryHours, double levelHours, long bucketSeconds, StageTimer timer) {
     DetectedIncident incident = finding.incident();
     try (StageTimer.Stage stage = timer.start("impact")) {
       Instant windowStart = incident.start().minus(PAD);
-      Instant windowEnd = incident.end().plusSeconds(Math.round(recoveryHours * 3600));
-      Instant preStart = windowStart.minusSeconds(Math.round(levelHours * 3600));
+      Instant windowEnd = windowEnd(incident, recoveryHours);
+      Instant preStart = levelStart(incident, levelHours);
       Map<String, Instant> impaired = new LinkedHashMap<>();
       List<Row> downRows = new ArrayList<>();
       for (ComponentImpact i : finding.impacts()) {
@@ -177,8 +205,7 @@ public final class ImpactStage {
 
       // The timeline covers the detection's span and the whole analysis window.
       Instant timelineFrom = incident.start().minus(Detection.TIMELINE_BEFORE);
-      Instant timelineTo = incident.end().plus(Detection.TIMELINE_AFTER);
-      timelineTo = timelineTo.isAfter(windowEnd) ? timelineTo : windowEnd;
+      Instant timelineTo = timelineEnd(incident, recoveryHours);
       Dataset<Row> timeline = TimelineValues.compute(spark, data.transactions().accepted(),
           streams.filter(col("hit")), timelineFrom, timelineTo, bucketSeconds, baselineWeeks)
           .persist(StorageLevel.MEMORY_AND_DISK());

@@ -22,10 +22,10 @@ public record IngestedData(
     IngestedInput reports,
     IngestedInput transactions) {
 
-  /** The same data with the transactions' accepted rows replaced (e.g. by a cached projection). */
-  public IngestedData withTransactions(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> accepted) {
+  /** The same data with these transactions. */
+  public IngestedData withTransactions(IngestedInput transactions) {
     return new IngestedData(reportingCurrency, graph, incident, fxRates, fxRateRows, slaTiers, businesses,
-        businessServices, reports, new IngestedInput(accepted, transactions.counts()));
+        businessServices, reports, transactions);
   }
 
   /** Counts of every tabular input that was given, in ingestion order. */

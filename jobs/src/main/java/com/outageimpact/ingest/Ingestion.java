@@ -60,7 +60,16 @@ public final class Ingestion {
     this.timer = timer;
   }
 
+  /** Every input, every file of each. */
   public IngestedData ingest(InputPaths paths) {
+    return ingestTransactions(ingestAllButTransactions(paths), paths, null);
+  }
+
+  /**
+   * Every input but the transactions (null in the result): what detection needs, so that the
+   * transactions can be read for the dates the detected incidents need alone.
+   */
+  public IngestedData ingestAllButTransactions(InputPaths paths) {
     ServiceGraph graph;
     try (StageTimer.Stage stage = timer.start("ingest.graph")) {
       graph = GraphLoader.load(paths.require("graph"), spark.sparkContext().hadoopConfiguration());
@@ -102,14 +111,25 @@ public final class Ingestion {
     IngestedInput reports = required(paths, Schemas.REPORTS, checks -> reportChecks(checks, services),
         df -> df.withColumn("region", coalesce(upper(col("region")), lit(Schemas.UNKNOWN_REGION))));
 
-    IngestedInput transactions = required(paths, Schemas.TRANSACTIONS, knownBusinesses,
-        checks -> transactionChecks(checks, services, fxRates),
+    return new IngestedData(reportingCurrency, graph, incident, fxRates, fxRows, slaTiers, businesses,
+        businessServices, reports, null);
+  }
+
+  /**
+   * Adds the transactions, checked against the graph, businesses and exchange rates ingested.
+   *
+   * @param dates when not null, only these date partitions (and files in none) are read
+   */
+  public IngestedData ingestTransactions(IngestedData data, InputPaths paths, DateSpan dates) {
+    Dataset<Row> knownBusinesses = data.businesses().accepted().select(col("business_id").as(KNOWN));
+    List<String> services = data.graph().componentIds();
+    Map<String, BigDecimal> fxRates = data.fxRates();
+    IngestedInput transactions = ingest(paths.require(Schemas.TRANSACTIONS.name()), Schemas.TRANSACTIONS,
+        knownBusinesses, dates, checks -> transactionChecks(checks, services, fxRates),
         df -> df.withColumn("currency", coalesce(upper(col("currency")), lit(reportingCurrency)))
             .withColumn("status", coalesce(lower(col("status")), lit("succeeded")))
             .withColumn(Schemas.AMOUNT_REPORTING, Schemas.toReporting(col("amount"), rateOf(col("currency"), fxRates))));
-
-    return new IngestedData(reportingCurrency, graph, incident, fxRates, fxRows, slaTiers, businesses,
-        businessServices, reports, transactions);
+    return data.withTransactions(transactions);
   }
 
   /**
@@ -212,36 +232,36 @@ public final class Ingestion {
 
   private IngestedInput required(InputPaths paths, InputSchema schema, Consumer<RowChecks> checks,
       UnaryOperator<Dataset<Row>> derive) {
-    return ingest(paths.require(schema.name()), schema, null, checks, derive);
+    return ingest(paths.require(schema.name()), schema, null, null, checks, derive);
   }
 
   private IngestedInput required(InputPaths paths, InputSchema schema, Dataset<Row> knownBusinesses,
       Consumer<RowChecks> checks, UnaryOperator<Dataset<Row>> derive) {
-    return ingest(paths.require(schema.name()), schema, knownBusinesses, checks, derive);
+    return ingest(paths.require(schema.name()), schema, knownBusinesses, null, checks, derive);
   }
 
   private IngestedInput optional(InputPaths paths, InputSchema schema, Consumer<RowChecks> checks,
       UnaryOperator<Dataset<Row>> derive) {
     String path = paths.get(schema.name());
-    return path == null ? null : ingest(path, schema, null, checks, derive);
+    return path == null ? null : ingest(path, schema, null, null, checks, derive);
   }
 
   private IngestedInput optional(InputPaths paths, InputSchema schema, Dataset<Row> knownBusinesses,
       Consumer<RowChecks> checks, UnaryOperator<Dataset<Row>> derive) {
     String path = paths.get(schema.name());
-    return path == null ? null : ingest(path, schema, knownBusinesses, checks, derive);
+    return path == null ? null : ingest(path, schema, knownBusinesses, null, checks, derive);
   }
 
-  private IngestedInput ingest(String path, InputSchema schema, Dataset<Row> knownBusinesses,
+  private IngestedInput ingest(String path, InputSchema schema, Dataset<Row> knownBusinesses, DateSpan dates,
       Consumer<RowChecks> checks, UnaryOperator<Dataset<Row>> derive) {
     try (StageTimer.Stage stage = timer.start("ingest." + schema.name())) {
-      InputReader.Opened opened = reader.open(schema, path, formatOverride);
+      InputReader.Opened opened = reader.open(schema, path, formatOverride, dates);
       if (knownBusinesses != null) {
         // Businesses are small: broadcast them to flag rows that name an unknown one.
         Dataset<Row> rows = opened.rows();
         Dataset<Row> flagged = rows.join(broadcast(knownBusinesses),
             trim(rows.col("business_id")).equalTo(col(KNOWN)), "left");
-        opened = new InputReader.Opened(schema, opened.path(), opened.format(), opened.files(), flagged);
+        opened = opened.withRows(flagged);
       }
       IngestedInput ingested = TableIngester.ingest(opened, checks, derive, rejectsPath.apply(schema.name()));
       InputCounts counts = ingested.counts();

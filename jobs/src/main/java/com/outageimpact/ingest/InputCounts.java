@@ -4,13 +4,17 @@ import java.util.Map;
 
 /**
  * What happened to one input's rows. Every row read is accepted, rejected or a duplicate:
- * {@code read = accepted + rejected + duplicates}, checked when the counts are made.
+ * {@code read = accepted + rejected + duplicates}, checked when the counts are made. When only
+ * some date partitions were read ({@code dates} not null), the counts are those of the files
+ * read, and {@code filesSkipped} says how many were not.
  */
 public record InputCounts(
     String input,
     String path,
     String format,
     int files,
+    DateSpan dates,
+    int filesSkipped,
     long read,
     long accepted,
     long rejected,

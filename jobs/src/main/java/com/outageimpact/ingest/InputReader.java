@@ -66,20 +66,67 @@ public final class InputReader {
     this.hadoopConf = spark.sparkContext().hadoopConfiguration();
   }
 
-  /** What was opened: where, in which format, how many files. */
-  public record Opened(InputSchema schema, String path, InputFormat format, int files, Dataset<Row> rows) {}
+  /**
+   * What was opened: where, in which format, how many files were read, and, when only some date
+   * partitions were, which dates and how many files were left unread.
+   */
+  public record Opened(InputSchema schema, String path, InputFormat format, int files, DateSpan dates,
+      int filesSkipped, Dataset<Row> rows) {
+
+    public Opened withRows(Dataset<Row> other) {
+      return new Opened(schema, path, format, files, dates, filesSkipped, other);
+    }
+  }
 
   public Opened open(InputSchema schema, String pathText, InputFormat formatOverride) {
+    return open(schema, pathText, formatOverride, null);
+  }
+
+  /**
+   * @param dates when not null, only the files in these date partitions (and files in no date
+   *     partition) are read
+   */
+  public Opened open(InputSchema schema, String pathText, InputFormat formatOverride, DateSpan dates) {
     String input = schema.name();
     Path path = new Path(pathText);
-    List<FileStatus> files = dataFiles(input, path);
+    List<FileStatus> all = dataFiles(input, path);
+    List<FileStatus> files = all;
+    String[] readPaths = {pathText};
+    if (dates != null) {
+      Path root = qualified(input, path);
+      files = all.stream().filter(f -> dates.admits(root, f.getPath())).toList();
+      if (files.isEmpty()) {
+        throw new InputException("input '" + input + "': none of the " + all.size() + " files under " + path
+            + " is in a date partition from " + dates.first() + " to " + dates.last() + ", the dates the run needs");
+      }
+      if (files.size() < all.size()) {
+        readPaths = files.stream().map(f -> f.getPath().toString()).toArray(String[]::new);
+      }
+    }
     InputFormat format = formatOverride != null ? formatOverride : detectFormat(input, path, files);
     Dataset<Row> rows = switch (format) {
-      case CSV -> readCsv(schema, pathText, files);
-      case JSON -> readJson(schema, pathText, files);
-      case PARQUET -> readParquet(schema, pathText, files.get(0));
+      case CSV -> readCsv(schema, pathText, readPaths, files);
+      case JSON -> readJson(schema, pathText, readPaths, files);
+      case PARQUET -> readParquet(schema, pathText, readPaths, files.get(0));
     };
-    return new Opened(schema, pathText, format, files.size(), rows);
+    return new Opened(schema, pathText, format, files.size(), dates, all.size() - files.size(), rows);
+  }
+
+  private Path qualified(String input, Path path) {
+    try {
+      return path.getFileSystem(hadoopConf).makeQualified(path);
+    } catch (IOException e) {
+      throw new InputException("input '" + input + "': cannot resolve " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A reader for some files of a folder: the folder stays the base path, so that its partition
+   * folders are still read as columns, the same whether some or all files are read.
+   */
+  private org.apache.spark.sql.DataFrameReader reader(String pathText, String[] readPaths) {
+    org.apache.spark.sql.DataFrameReader reader = spark.read();
+    return readPaths.length == 1 && readPaths[0].equals(pathText) ? reader : reader.option("basePath", pathText);
   }
 
   /** The data files under a path, skipping Spark and Hadoop bookkeeping (names starting with _ or .). */
@@ -147,7 +194,7 @@ public final class InputReader {
    * parser is switched off (every column is read anyway). Every file's header must match the
    * first one's.
    */
-  private Dataset<Row> readCsv(InputSchema schema, String pathText, List<FileStatus> files) {
+  private Dataset<Row> readCsv(InputSchema schema, String pathText, String[] readPaths, List<FileStatus> files) {
     List<String> header = csvHeader(schema.name(), files.get(0));
     for (FileStatus file : files.subList(1, files.size())) {
       List<String> other = csvHeader(schema.name(), file);
@@ -165,26 +212,26 @@ public final class InputReader {
     requireColumns(schema, byContractName.keySet(), files.get(0).getPath());
     fileSchema = fileSchema.add(CORRUPT_RECORD, DataTypes.StringType, true);
     spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
-    Dataset<Row> raw = spark.read()
+    Dataset<Row> raw = reader(pathText, readPaths)
         .schema(fileSchema)
         .option("header", "true")
         // Headers were checked above; positions are safe.
         .option("enforceSchema", "true")
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
-        .csv(pathText);
+        .csv(readPaths);
     return contractColumns(schema, raw, byContractName, true);
   }
 
-  private Dataset<Row> readJson(InputSchema schema, String pathText, List<FileStatus> files) {
+  private Dataset<Row> readJson(InputSchema schema, String pathText, String[] readPaths, List<FileStatus> files) {
     Set<String> keys = jsonKeys(schema.name(), files.get(0));
     requireColumns(schema, keys, files.get(0).getPath());
     StructType fileSchema = schema.textSchema().add(CORRUPT_RECORD, DataTypes.StringType, true);
-    Dataset<Row> raw = spark.read()
+    Dataset<Row> raw = reader(pathText, readPaths)
         .schema(fileSchema)
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
-        .json(pathText);
+        .json(readPaths);
     Map<String, String> identity = new LinkedHashMap<>();
     for (String name : schema.columnNames()) {
       identity.put(name, name);
@@ -192,11 +239,11 @@ public final class InputReader {
     return contractColumns(schema, raw, identity, true);
   }
 
-  private Dataset<Row> readParquet(InputSchema schema, String pathText, FileStatus firstFile) {
+  private Dataset<Row> readParquet(InputSchema schema, String pathText, String[] readPaths, FileStatus firstFile) {
     Dataset<Row> raw;
     StructType fileSchema;
     try {
-      raw = spark.read().parquet(pathText);
+      raw = reader(pathText, readPaths).parquet(readPaths);
       fileSchema = raw.schema();
     } catch (Exception e) {
       throw new InputException("input '" + schema.name() + "': cannot read Parquet at " + pathText

@@ -111,7 +111,7 @@ public final class TableIngester {
     Dataset<Row> acceptedRows = derive.apply(ranked.filter(col(KEY_RANK).equalTo(1))
         .select(schema.columnNames().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new)));
     InputCounts counts = new InputCounts(schema.name(), opened.path(), opened.format().name().toLowerCase(java.util.Locale.ROOT),
-        opened.files(), read, accepted, rejected, duplicates, rejectedByReason);
+        opened.files(), opened.dates(), opened.filesSkipped(), read, accepted, rejected, duplicates, rejectedByReason);
     return new IngestedInput(acceptedRows, counts);
   }
 

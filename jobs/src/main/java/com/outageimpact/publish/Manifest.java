@@ -50,6 +50,10 @@ public final class Manifest {
     entry.put("path", counts.path());
     entry.put("format", counts.format());
     entry.put("files", counts.files());
+    if (counts.dates() != null) {
+      entry.put("dates", counts.dates().toString());
+      entry.put("files_skipped", counts.filesSkipped());
+    }
     entry.put("read", counts.read());
     entry.put("accepted", counts.accepted());
     entry.put("rejected", counts.rejected());

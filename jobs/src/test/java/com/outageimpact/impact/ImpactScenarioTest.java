@@ -53,6 +53,8 @@ class ImpactScenarioTest {
     assertTrue(prepared != null, name + ": no prepare.transactions stage in " + manifest.get("stages"));
     assertEquals(manifest.get("inputs").get("transactions").get("accepted").asLong(),
         prepared.get("counts").get("accepted").asLong(), name + ": kept transactions");
+    // Transactions are read for the dates the incident needs (the generator partitions by date).
+    assertTrue(manifest.get("inputs").get("transactions").has("dates"), name + ": " + manifest.get("inputs"));
 
     Map<String, Row> truth = new HashMap<>();
     for (Row r : spark.read().option("header", true).option("inferSchema", true)

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.outageimpact.SparkTestSession;
+import com.outageimpact.common.InputException;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.schema.Schemas;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,6 +46,42 @@ class IngestionTest {
     var options = InputPaths.declare(new com.outageimpact.common.JobOptions("t", "t"), com.outageimpact.RunJob.INPUTS)
         .parse(new String[] {"--data", data.toString()});
     return ingestion.ingest(InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), com.outageimpact.RunJob.INPUTS));
+  }
+
+  /** Everything but the transactions, then the transactions of these dates only. */
+  private IngestedData ingest(Path data, DateSpan dates) {
+    Ingestion ingestion = new Ingestion(spark, "USD", null,
+        input -> tmp.resolve("rejects").resolve(input).toString(), new StageTimer());
+    var options = InputPaths.declare(new com.outageimpact.common.JobOptions("t", "t"), com.outageimpact.RunJob.INPUTS)
+        .parse(new String[] {"--data", data.toString()});
+    InputPaths paths = InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), com.outageimpact.RunJob.INPUTS);
+    return ingestion.ingestTransactions(ingestion.ingestAllButTransactions(paths), paths, dates);
+  }
+
+  @Test
+  void aDateSpanReadsOnlyItsPartitionsAndTheCountsStillReconcile() throws Exception {
+    Path partitioned = MiniScenario.write(tmp.resolve("partitioned"), InputFormat.CSV, MiniScenario.Layout.PARTITIONED);
+    InputCounts all = ingest(partitioned).transactions().counts();
+    LocalDate third = LocalDate.parse("2021-10-03");
+    InputCounts early = ingest(partitioned, new DateSpan(third, third)).transactions().counts();
+    InputCounts late = ingest(partitioned, new DateSpan(third.plusDays(1), third.plusDays(9))).transactions().counts();
+    assertEquals(null, all.dates());
+    assertEquals("2021-10-03..2021-10-03", early.dates().toString());
+    assertTrue(early.read() > 0 && late.read() > 0, early + " / " + late);
+    assertEquals(all.read(), early.read() + late.read(), "every row read in exactly one of the two spans");
+    assertEquals(all.files(), early.files() + late.files());
+    assertEquals(late.files(), early.filesSkipped());
+    assertEquals(early.files(), late.filesSkipped());
+
+    InputException none = org.junit.jupiter.api.Assertions.assertThrows(InputException.class,
+        () -> ingest(partitioned, new DateSpan(LocalDate.parse("2021-11-01"), LocalDate.parse("2021-11-02"))));
+    assertTrue(none.getMessage().contains("2021-11-01") && none.getMessage().contains("transactions"), none.getMessage());
+
+    // Files in no date partition say nothing of their dates: they are always read.
+    Path flat = MiniScenario.write(tmp.resolve("flat"), InputFormat.CSV, MiniScenario.Layout.PART_FILES);
+    InputCounts flatSpan = ingest(flat, new DateSpan(third, third)).transactions().counts();
+    assertEquals(ingest(flat).transactions().counts().read(), flatSpan.read());
+    assertEquals(0, flatSpan.filesSkipped());
   }
 
   @ParameterizedTest(name = "{0} {1}")
