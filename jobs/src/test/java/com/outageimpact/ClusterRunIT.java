@@ -60,10 +60,14 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterRunIT {
 
-  /** The whole test, generation to teardown, must fit in this. */
-  private static final Duration WHOLE_TEST = Duration.ofMinutes(15);
+  /**
+   * The whole test, generation to teardown, must fit in this. Measured at 10 to 11 minutes on
+   * 2 cores with a load average of about 10 (other builds running); a quiet machine should need
+   * far less, but that was not measured.
+   */
+  private static final Duration WHOLE_TEST = Duration.ofMinutes(20);
   private static final Duration WORKER_REGISTRATION = Duration.ofSeconds(120);
-  private static final Duration ONE_RUN = Duration.ofMinutes(6);
+  private static final Duration ONE_RUN = Duration.ofMinutes(8);
   /**
    * Doubles are equal within 1e-6 absolute or 1e-9 relative: a cluster splits and orders the
    * partial sums differently from the embedded run (one executor core and its own task order
@@ -173,7 +177,7 @@ class ClusterRunIT {
 
   @Test
   @Order(1)
-  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  @Timeout(value = 9, unit = TimeUnit.MINUTES)
   void submittedToAStandaloneClusterItPublishesWhatTheEmbeddedRunDoes() throws Exception {
     Path out = work.resolve("out-cluster");
     long t0 = System.nanoTime();
@@ -185,7 +189,7 @@ class ClusterRunIT {
 
   @Test
   @Order(2)
-  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  @Timeout(value = 9, unit = TimeUnit.MINUTES)
   void itSurvivesLosingTheExecutorDuringTheTransactionAggregation() throws Exception {
     Path out = work.resolve("out-cluster-executor-loss");
     long t0 = System.nanoTime();
