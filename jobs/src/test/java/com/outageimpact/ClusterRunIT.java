@@ -61,13 +61,13 @@ import org.junit.jupiter.api.Timeout;
 class ClusterRunIT {
 
   /**
-   * The whole test, generation to teardown, must fit in this. Measured at 10 to 12 minutes on
-   * 2 cores with a load average of about 10 (other builds running); a quiet machine should need
+   * The whole test, generation to teardown, must fit in this. Measured at 10 to 15 minutes on
+   * 2 cores with load averages of 6 to 11 (other builds running); a quiet machine should need
    * far less, but that was not measured.
    */
-  private static final Duration WHOLE_TEST = Duration.ofMinutes(20);
+  private static final Duration WHOLE_TEST = Duration.ofMinutes(30);
   private static final Duration WORKER_REGISTRATION = Duration.ofSeconds(120);
-  private static final Duration ONE_RUN = Duration.ofMinutes(8);
+  private static final Duration ONE_RUN = Duration.ofMinutes(10);
   /**
    * Doubles are equal within 1e-6 absolute or 1e-9 relative: a cluster splits and orders the
    * partial sums differently from the embedded run (one executor core and its own task order
@@ -178,7 +178,7 @@ class ClusterRunIT {
 
   @Test
   @Order(1)
-  @Timeout(value = 9, unit = TimeUnit.MINUTES)
+  @Timeout(value = 11, unit = TimeUnit.MINUTES)
   void submittedToAStandaloneClusterItPublishesWhatTheEmbeddedRunDoes() throws Exception {
     Path out = work.resolve("out-cluster");
     long t0 = System.nanoTime();
@@ -190,7 +190,7 @@ class ClusterRunIT {
 
   @Test
   @Order(2)
-  @Timeout(value = 9, unit = TimeUnit.MINUTES)
+  @Timeout(value = 11, unit = TimeUnit.MINUTES)
   void itSurvivesLosingTheExecutorDuringTheTransactionAggregation() throws Exception {
     Path out = work.resolve("out-cluster-executor-loss");
     long t0 = System.nanoTime();
