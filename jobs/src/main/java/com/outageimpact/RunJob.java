@@ -46,6 +46,9 @@ public final class RunJob {
   public static final String[] INPUTS = {
       "graph", "incident", "reports", "businesses", "business_services", "transactions", "sla_tiers", "fx_rates"};
 
+  /** Names the Spark job that prepares the transactions, in the UI and REST API (the cluster test kills an executor in it). */
+  public static final String PREPARE_JOB = "transactions: parse, check and de-duplicate for the later stages";
+
   /** The transaction columns the stages after ingestion read. */
   private static final Column[] TRANSACTION_COLUMNS = {
       col("business_id"), col("service"), col("occurred_at"), col("status"), col(Schemas.AMOUNT_REPORTING)};
@@ -120,7 +123,10 @@ public final class RunJob {
       if (!detection.incidents().isEmpty()) {
         // Materialized in a stage of its own, so that the manifest's timings show what it costs.
         try (StageTimer.Stage stage = timer.start("prepare.transactions")) {
+          spark.sparkContext().setJobDescription(PREPARE_JOB);
           stage.count("accepted", cachedTransactions.count());
+        } finally {
+          spark.sparkContext().setJobDescription(null);
         }
       }
       Duration rateLookback = Duration.ofDays(7L * detectionParams.baselineWeeks());

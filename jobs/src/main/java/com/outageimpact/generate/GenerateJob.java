@@ -80,7 +80,8 @@ public final class GenerateJob {
     writer.clear(ENTRIES);
     Map<String, List<BadRow>> bad = new BadRowInjector(config, world).build();
     String outageDate = Iso.date(scenario.simulation().start());
-    Broadcast<World> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(world);
+    Broadcast<SharedWorld> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(SharedWorld.of(world));
     try {
       TruthWriter.SmallCounts small;
       try (StageTimer.Stage stage = timer.start("small-inputs")) {

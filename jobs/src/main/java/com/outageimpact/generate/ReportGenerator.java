@@ -112,11 +112,11 @@ final class ReportGenerator {
     return String.format("%016x", Rng.hash(seed, TAG_REPORTER, region, reporter));
   }
 
-  static Dataset<Row> rows(SparkSession spark, Broadcast<World> world, int partitions, boolean duplicatesOnly) {
-    World w = world.value();
+  static Dataset<Row> rows(SparkSession spark, Broadcast<SharedWorld> world, int partitions, boolean duplicatesOnly) {
+    World w = world.value().get();
     StructType schema = w.text ? TEXT_ROWS : PARQUET_ROWS;
     FlatMapFunction<Long, Row> f = task -> {
-      World wv = world.value();
+      World wv = world.value().get();
       int nr = Catalog.REGIONS.length;
       int s = (int) (task % (wv.services.length * nr)) / nr;
       int r = (int) (task % nr);
@@ -138,10 +138,10 @@ final class ReportGenerator {
     return spark.range(0, taskCount(w), 1, partitions).flatMap(f, Encoders.row(schema));
   }
 
-  static Dataset<Row> counts(SparkSession spark, Broadcast<World> world, int partitions) {
-    World w = world.value();
+  static Dataset<Row> counts(SparkSession spark, Broadcast<SharedWorld> world, int partitions) {
+    World w = world.value().get();
     FlatMapFunction<Long, Row> f = task -> {
-      World wv = world.value();
+      World wv = world.value().get();
       int nr = Catalog.REGIONS.length;
       int s = (int) (task % (wv.services.length * nr)) / nr;
       int r = (int) (task % nr);

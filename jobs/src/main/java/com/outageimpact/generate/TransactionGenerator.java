@@ -175,11 +175,11 @@ final class TransactionGenerator {
   }
 
   /** The rows to write (all written rows, or only the ones delivered a second time). */
-  static Dataset<Row> rows(SparkSession spark, Broadcast<World> world, int partitions, boolean duplicatesOnly) {
-    World w = world.value();
+  static Dataset<Row> rows(SparkSession spark, Broadcast<SharedWorld> world, int partitions, boolean duplicatesOnly) {
+    World w = world.value().get();
     StructType schema = w.text ? TEXT_ROWS : PARQUET_ROWS;
     FlatMapFunction<Long, Row> f = task -> {
-      World wv = world.value();
+      World wv = world.value().get();
       List<Row> out = new ArrayList<>();
       Business biz = wv.businesses[(int) (task % wv.businesses.length)];
       generate(wv, task, (kind, id, t, minor, status, svc) -> {
@@ -204,10 +204,10 @@ final class TransactionGenerator {
   }
 
   /** One row of exact truth sums per business-day task (none for an empty task). */
-  static Dataset<Row> partials(SparkSession spark, Broadcast<World> world, int partitions) {
-    World w = world.value();
+  static Dataset<Row> partials(SparkSession spark, Broadcast<SharedWorld> world, int partitions) {
+    World w = world.value().get();
     FlatMapFunction<Long, Row> f = task -> {
-      World wv = world.value();
+      World wv = world.value().get();
       int b = (int) (task % wv.businesses.length);
       Business biz = wv.businesses[b];
       long[] acc = new long[10]; // cf, gross, recovered, actual, failedN, failedV, written, dups, lost, rebounds

@@ -106,7 +106,7 @@ final class TruthWriter {
     this.writer = writer;
   }
 
-  ScenarioTruth write(Broadcast<World> world, int txnPartitions, int reportPartitions,
+  ScenarioTruth write(Broadcast<SharedWorld> world, int txnPartitions, int reportPartitions,
       Map<String, List<BadRow>> bad, SmallCounts small) {
     World w = scenario.world();
 

@@ -127,6 +127,16 @@ public final class ImpactStage {
       Dataset<Row> businesses = data.businesses().accepted();
       Dataset<Row> streams = StreamLosses.compute(spark, data.transactions().accepted(), businesses, impaired,
           hitRegions, preStart, windowStart, windowEnd, baselineWeeks).persist(StorageLevel.MEMORY_AND_DISK());
+      // Materialized once, as a Spark job of its own with a description: the one pass over the
+      // transactions is the heavy part of the stage, and this names it in the Spark UI and REST API
+      // (the cluster test kills an executor while it runs).
+      long streamCount;
+      spark.sparkContext().setJobDescription("impact: transaction aggregation for " + incident.id());
+      try {
+        streamCount = streams.count();
+      } finally {
+        spark.sparkContext().setJobDescription(null);
+      }
 
       // Reliance: business_services when given, else the services seen in its transactions.
       Dataset<Row> reliance = data.businessServices() != null
@@ -209,7 +219,7 @@ public final class ImpactStage {
       Dataset<Row> timeline = TimelineValues.compute(spark, data.transactions().accepted(),
           streams.filter(col("hit")), timelineFrom, timelineTo, bucketSeconds, baselineWeeks)
           .persist(StorageLevel.MEMORY_AND_DISK());
-      stage.count("businesses", business.count()).count("streams", streams.count())
+      stage.count("businesses", business.count()).count("streams", streamCount)
           .count("breakdown rows", breakdown.count()).count("timeline rows", timeline.count());
       streams.unpersist();
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
