@@ -151,7 +151,7 @@ class ClusterRunIT {
             Integer.toString(masterUiPort)));
     Path workerDir = Files.createDirectories(work.resolve("worker"));
     worker = start("worker", List.of("-Xmx512m"), "org.apache.spark.deploy.worker.Worker",
-        List.of("--host", "127.0.0.1", "--cores", "1", "--memory", "2g", "--webui-port", Integer.toString(freePort()),
+        List.of("--host", "127.0.0.1", "--cores", "2", "--memory", "2g", "--webui-port", Integer.toString(freePort()),
             "--work-dir", workerDir.toString(), masterUrl));
     Instant registrationDeadline = earlier(Instant.now().plus(WORKER_REGISTRATION));
     JsonNode master = null;
