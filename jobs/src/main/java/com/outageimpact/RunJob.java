@@ -131,17 +131,15 @@ public final class RunJob {
       }
       Duration rateLookback = Duration.ofDays(7L * detectionParams.baselineWeeks());
       List<CascadeStage.Finding> cascade = CascadeStage.analyse(data.graph(), detection.incidents(),
-          options.get("root"), data.transactions() == null || data.businesses() == null ? null
-              : incident -> NormalRates.measure(data.transactions().accepted(), data.businesses().accepted(),
-                  data.businessServices() == null ? null : data.businessServices().accepted(), incident.start(),
-                  rateLookback),
+          options.get("root"),
+          incident -> NormalRates.measure(data.transactions().accepted(), data.businesses().accepted(),
+              data.businessServices() == null ? null : data.businessServices().accepted(), incident.start(),
+              rateLookback),
           timer);
       List<ImpactStage.Impact> impacts = new ArrayList<>();
-      if (data.transactions() != null && data.businesses() != null) {
-        for (CascadeStage.Finding finding : cascade) {
-          impacts.add(ImpactStage.estimate(spark, data, finding, detectionParams.baselineWeeks(),
-              options.getDouble("recovery-hours"), options.getDouble("level-hours"), detectionParams.bucketSeconds(), timer));
-        }
+      for (CascadeStage.Finding finding : cascade) {
+        impacts.add(ImpactStage.estimate(spark, data, finding, detectionParams.baselineWeeks(),
+            options.getDouble("recovery-hours"), options.getDouble("level-hours"), detectionParams.bucketSeconds(), timer));
       }
       String json;
       try (StageTimer.Stage stage = timer.start("publish")) {

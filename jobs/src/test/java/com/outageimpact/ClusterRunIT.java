@@ -565,15 +565,7 @@ class ClusterRunIT {
       return Math.abs(e - a) <= ABSOLUTE_TOLERANCE || Math.abs(e - a) <= RELATIVE_TOLERANCE * Math.abs(e);
     }
     if (expected instanceof Row e && actual instanceof Row a) {
-      if (e.size() != a.size()) {
-        return false;
-      }
-      for (int i = 0; i < e.size(); i++) {
-        if (!same(e.get(i), a.get(i))) {
-          return false;
-        }
-      }
-      return true;
+      return same(e.toSeq(), a.toSeq());
     }
     if (expected instanceof scala.collection.Seq<?> e && actual instanceof scala.collection.Seq<?> a) {
       if (e.size() != a.size()) {

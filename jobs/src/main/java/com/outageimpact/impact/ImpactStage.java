@@ -73,11 +73,6 @@ public final class ImpactStage {
   private ImpactStage() {}
 
   /**
-   * @param recoveryHours after the detected end, in which demand above expectation counts as recovered
-   * @param levelHours before the window, the hours that set each business's level
-   * @param bucketSeconds the timeline's bucket
-   */
-  /**
    * The span of transactions an incident's estimate reads: from the baseline weeks before its
    * level window (or its timeline, if that starts earlier) to the end of its recovery period and
    * timeline. It covers the cascade's normal rates too (the baseline weeks before the start).
@@ -85,7 +80,7 @@ public final class ImpactStage {
   public static Instant[] transactionSpan(DetectedIncident incident, int baselineWeeks, double recoveryHours,
       double levelHours) {
     Instant levelStart = levelStart(incident, levelHours);
-    Instant timelineFrom = incident.start().minus(Detection.TIMELINE_BEFORE);
+    Instant timelineFrom = timelineStart(incident);
     Instant first = levelStart.isBefore(timelineFrom) ? levelStart : timelineFrom;
     return new Instant[] {first.minusSeconds(baselineWeeks * StreamLosses.WEEK), timelineEnd(incident, recoveryHours)};
   }
@@ -99,12 +94,21 @@ public final class ImpactStage {
   }
 
   /** The timeline covers the detection's span and the whole analysis window. */
+  private static Instant timelineStart(DetectedIncident incident) {
+    return incident.start().minus(Detection.TIMELINE_BEFORE);
+  }
+
   private static Instant timelineEnd(DetectedIncident incident, double recoveryHours) {
     Instant detectionEnd = incident.end().plus(Detection.TIMELINE_AFTER);
     Instant windowEnd = windowEnd(incident, recoveryHours);
     return detectionEnd.isAfter(windowEnd) ? detectionEnd : windowEnd;
   }
 
+  /**
+   * @param recoveryHours after the detected end, in which demand above expectation counts as recovered
+   * @param levelHours before the window, the hours that set each business's level
+   * @param bucketSeconds the timeline's bucket
+   */
   public static Impact estimate(SparkSession spark, IngestedData data, CascadeStage.Finding finding,
       int baselineWeeks, double recoveryHours, double levelHours, long bucketSeconds, StageTimer timer) {
     DetectedIncident incident = finding.incident();
@@ -213,8 +217,7 @@ public final class ImpactStage {
           hours, totalExpected, totalNetLoss);
       breakdown = Breakdowns.conform(breakdown, incident.id()).persist(StorageLevel.MEMORY_AND_DISK());
 
-      // The timeline covers the detection's span and the whole analysis window.
-      Instant timelineFrom = incident.start().minus(Detection.TIMELINE_BEFORE);
+      Instant timelineFrom = timelineStart(incident);
       Instant timelineTo = timelineEnd(incident, recoveryHours);
       Dataset<Row> timeline = TimelineValues.compute(spark, data.transactions().accepted(),
           streams.filter(col("hit")), timelineFrom, timelineTo, bucketSeconds, baselineWeeks)

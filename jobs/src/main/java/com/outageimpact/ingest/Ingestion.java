@@ -235,11 +235,6 @@ public final class Ingestion {
     return ingest(paths.require(schema.name()), schema, null, null, checks, derive);
   }
 
-  private IngestedInput required(InputPaths paths, InputSchema schema, Dataset<Row> knownBusinesses,
-      Consumer<RowChecks> checks, UnaryOperator<Dataset<Row>> derive) {
-    return ingest(paths.require(schema.name()), schema, knownBusinesses, null, checks, derive);
-  }
-
   private IngestedInput optional(InputPaths paths, InputSchema schema, Consumer<RowChecks> checks,
       UnaryOperator<Dataset<Row>> derive) {
     String path = paths.get(schema.name());
