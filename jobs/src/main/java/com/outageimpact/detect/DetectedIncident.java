@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Overlapping outage windows grouped into one event, with the operator's declaration when one
@@ -19,11 +21,17 @@ import java.util.TreeSet;
  */
 public record DetectedIncident(String id, List<OutageWindow> windows, IncidentDeclaration declaration) {
 
+  private static final Logger LOG = LoggerFactory.getLogger(DetectedIncident.class);
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
 
-  /** Groups windows whose spans (start to drain end) overlap; matches the declaration to the group it overlaps most. */
-  public static List<DetectedIncident> group(List<OutageWindow> windows, IncidentDeclaration declaration) {
+  /**
+   * Groups windows whose spans (start to drain end) overlap, keeps the groups with a window impaired
+   * for at least {@code minMinutes} (the others are blips, logged), and matches the declaration to
+   * the group it overlaps most.
+   */
+  public static List<DetectedIncident> group(List<OutageWindow> windows, IncidentDeclaration declaration,
+      int minMinutes) {
     List<OutageWindow> sorted = new ArrayList<>(windows);
     sorted.sort(Comparator.comparing(OutageWindow::start));
     List<List<OutageWindow>> groups = new ArrayList<>();
@@ -37,6 +45,14 @@ public record DetectedIncident(String id, List<OutageWindow> windows, IncidentDe
       }
       groups.get(groups.size() - 1).add(window);
     }
+    groups.removeIf(group -> {
+      boolean blip = group.stream().allMatch(w -> w.durationMinutes() < minMinutes);
+      if (blip) {
+        LOG.info("Not an incident, no window impaired for {} minutes: {}", minMinutes,
+            group.stream().map(w -> w.service() + "/" + w.region() + " " + w.start() + " to " + w.end()).toList());
+      }
+      return blip;
+    });
     int declaredGroup = -1;
     if (declaration != null && !declaration.updates().isEmpty()) {
       Instant from = declaration.updates().get(0).at().minus(Duration.ofHours(2));

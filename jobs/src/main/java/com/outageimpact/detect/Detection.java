@@ -50,7 +50,7 @@ public final class Detection {
       }
       Dataset<Row> scored = ReportSeries.scan(counts, extent, params, List.of());
       List<OutageWindow> windows = WindowDetector.windows(scored, params);
-      List<DetectedIncident> incidents = DetectedIncident.group(windows, declaration);
+      List<DetectedIncident> incidents = DetectedIncident.group(windows, declaration, params.minIncidentMinutes());
       if (!incidents.isEmpty()) {
         // Second pass: within each incident (from an hour before it), which other series rose too.
         List<long[]> focus = new ArrayList<>();
@@ -64,9 +64,9 @@ public final class Detection {
       // Read twice: for the windows now, for the timeline when publishing.
       scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
       windows = WindowDetector.windows(scored, params);
-      incidents = DetectedIncident.group(windows, declaration);
+      incidents = DetectedIncident.group(windows, declaration, params.minIncidentMinutes());
       counts.unpersist();
-      stage.count("windows", windows.size()).count("incidents", incidents.size());
+      stage.count("windows", incidents.stream().mapToInt(i -> i.windows().size()).sum()).count("incidents", incidents.size());
       return new Result(incidents, scored, params);
     }
   }

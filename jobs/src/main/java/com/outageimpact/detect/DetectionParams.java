@@ -18,6 +18,7 @@ public record DetectionParams(
     double confirmThreshold,
     double minExcessReports,
     int minDurationMinutes,
+    int minIncidentMinutes,
     int mergeGapMinutes) implements Serializable {
 
   public static JobOptions declare(JobOptions options) {
@@ -30,6 +31,7 @@ public record DetectionParams(
         .option("confirm-threshold", "8", "evidence a series needs while other series show an incident (was this service hit too?)")
         .option("min-excess-reports", "10", "a window needs at least this many reports above its baseline")
         .option("min-duration-minutes", "30", "windows whose reports are anomalous for less time, drain included, are dropped (a false-alarm blip lasts 10-15 minutes and has no drain)")
+        .option("min-incident-minutes", "20", "an incident needs a window impaired this long, drain not included (a blip's reports can keep the evidence up for a while after it stops; an outage lasts 30 minutes or more)")
         .option("merge-gap-minutes", "30", "windows of one series closer than this are merged into one");
   }
 
@@ -38,7 +40,7 @@ public record DetectionParams(
         options.getDouble("baseline-floor"), options.getDouble("shift-ratio"), options.getDouble("alarm-threshold"),
         options.getDouble("confirm-threshold"),
         options.getDouble("min-excess-reports"), options.getInt("min-duration-minutes"),
-        options.getInt("merge-gap-minutes"));
+        options.getInt("min-incident-minutes"), options.getInt("merge-gap-minutes"));
     if (params.bucketMinutes < 1 || 10080 % params.bucketMinutes != 0) {
       throw new IllegalArgumentException("--bucket-minutes must divide a week (e.g. 1, 5, 10, 15, 30, 60)");
     }

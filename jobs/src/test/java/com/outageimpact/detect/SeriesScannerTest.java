@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SeriesScannerTest {
 
-  private static final DetectionParams PARAMS = new DetectionParams(5, 4, 0.25, 3, 15, 6, 10, 20, 30);
+  private static final DetectionParams PARAMS = new DetectionParams(5, 4, 0.25, 3, 15, 6, 10, 20, 20, 30);
   private static final int WEEK = PARAMS.bucketsPerWeek();
   private static final int LENGTH = 5 * WEEK;
   /** Monday of the last week, 15:00. */
