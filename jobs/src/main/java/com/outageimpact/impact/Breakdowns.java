@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -38,7 +37,8 @@ final class Breakdowns {
         count(when(col("affected").and(col("critical")), lit(1))).as("critical_affected"),
         sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
         sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"), sum("net_loss").as("net_loss"),
-        sum("loss_variance").as("loss_variance"), sum("failed_txns").as("failed_txns"),
+        sum("loss_variance").as("loss_variance"), sum(squared("loss_variance")).as("loss_variance_squares"),
+        sum("failed_txns").as("failed_txns"),
         sum("failed_value").as("failed_value"), sum("downtime_minutes").as("downtime_business_minutes"),
         sum("sla_credit").as("sla_credits"))
         .withColumn("dimension", lit(dimension));
@@ -78,6 +78,7 @@ final class Breakdowns {
         coalesce(sum("gross_loss"), lit(0.0)).as("gross_loss"), coalesce(sum("recovered"), lit(0.0)).as("recovered"),
         coalesce(sum(col("gross_loss").minus(col("recovered"))), lit(0.0)).as("net_loss"),
         coalesce(sum("loss_variance"), lit(0.0)).as("loss_variance"),
+        coalesce(sum(squared("loss_variance")), lit(0.0)).as("loss_variance_squares"),
         coalesce(sum("failed_txns"), lit(0L)).as("failed_txns"),
         coalesce(sum("failed_value"), lit(0.0)).as("failed_value"))
         .withColumn("downtime_business_minutes", lit(null).cast(DataTypes.DoubleType))
@@ -87,10 +88,12 @@ final class Breakdowns {
 
   /**
    * The derived columns: the 90% interval (variances add across independent businesses and
-   * streams), loss per hour of the analysis window, and the shares of the incident's totals.
+   * streams; {@link StudentT} for how few of them carry it), loss per hour of the analysis
+   * window, and the shares of the incident's totals.
    */
-  static Dataset<Row> finish(Dataset<Row> sums, double windowHours, Double totalExpected, Double totalNetLoss) {
-    Column half = sqrt(col("loss_variance")).multiply(ImpactStage.Z90);
+  static Dataset<Row> finish(Dataset<Row> sums, double windowHours, Double totalExpected, Double totalNetLoss,
+      int baselineWeeks) {
+    Column half = StudentT.halfWidth(col("loss_variance"), col("loss_variance_squares"), baselineWeeks);
     return sums
         .withColumn("net_loss_low", col("net_loss").minus(half))
         .withColumn("net_loss_high", col("net_loss").plus(half))
@@ -99,6 +102,10 @@ final class Breakdowns {
             col("net_loss").divide(col("expected_value"))))
         .withColumn("revenue_share", share(col("expected_value"), totalExpected))
         .withColumn("loss_share", share(col("net_loss"), totalNetLoss));
+  }
+
+  private static Column squared(String column) {
+    return col(column).multiply(col(column));
   }
 
   /** {@code part} over {@code whole}; null when the whole is null or zero (no division by zero). */

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -52,17 +51,16 @@ import org.apache.spark.storage.StorageLevel;
 public final class ImpactStage {
 
   public static final List<String> TABLES = List.of("business_impact", "sector_impact", "impact_breakdown");
-  /** z of a two-sided 90% interval. */
-  public static final double Z90 = 1.6449;
   /** Before the detected start: losses begin before the first reports do. */
   static final Duration PAD = Duration.ofMinutes(30);
 
   /**
-   * One incident's results: the tables (lazy, over cached small tables), the totals, and the
-   * transaction columns of the timeline over [timelineFrom, timelineTo).
+   * One incident's results: the tables (lazy, over cached small tables), the totals with the
+   * half-width of their net loss's 90% interval, and the transaction columns of the timeline over
+   * [timelineFrom, timelineTo).
    */
   public record Impact(String incidentId, Dataset<Row> businesses, Dataset<Row> sectors, Dataset<Row> breakdown,
-      Row totals,
+      Row totals, double netLossHalfWidth,
       Dataset<Row> timelineValues, Instant timelineFrom, Instant timelineTo, List<Dataset<Row>> cached) {
     /** Frees the cached tables once they are published. */
     public void release() {
@@ -188,7 +186,9 @@ public final class ImpactStage {
               col("month_downtime_seconds").divide((double) (month[1] - month[0])))));
       business = business.withColumn("sla_credit", coalesce(col("monthly_fee"), lit(0)).cast("double")
           .multiply(creditPct).divide(100.0));
-      Column halfWidth = sqrt(col("loss_variance")).multiply(Z90);
+      // One business's variance: weeks - 1 degrees of freedom (StudentT).
+      Column halfWidth = StudentT.halfWidth(col("loss_variance"), col("loss_variance").multiply(col("loss_variance")),
+          baselineWeeks);
       business = business
           .withColumn("net_loss_low", col("net_loss").minus(halfWidth))
           .withColumn("net_loss_high", col("net_loss").plus(halfWidth))
@@ -201,12 +201,15 @@ public final class ImpactStage {
       double hours = Duration.between(windowStart, windowEnd).toSeconds() / 3600.0;
       Dataset<Row> sectorSums = Breakdowns.ofBusinesses(business, "sector");
       Row totals = sectorSums.agg(sum("net_loss").as("net_loss"), sum("loss_variance").as("loss_variance"),
+          sum("loss_variance_squares").as("loss_variance_squares"),
           sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
           sum("affected_businesses").as("affected_businesses"), sum("critical_affected").as("critical_affected"),
           sum("sla_credits").as("sla_credits"), sum("expected_value").as("expected_value")).first();
       Double totalExpected = totals.getAs("expected_value");
       Double totalNetLoss = totals.getAs("net_loss");
-      Dataset<Row> sectors = Breakdowns.finish(sectorSums, hours, totalExpected, totalNetLoss)
+      double totalHalfWidth = StudentT.halfWidth(totals.<Double>getAs("loss_variance"),
+          totals.<Double>getAs("loss_variance_squares"), baselineWeeks);
+      Dataset<Row> sectors = Breakdowns.finish(sectorSums, hours, totalExpected, totalNetLoss, baselineWeeks)
           .withColumnRenamed("key", "sector").withColumn("incident_id", lit(incident.id()));
       Dataset<Row> affectedReliance = hitReliance.join(broadcast(impairedServices), "service")
           .select("business_id", "service").distinct();
@@ -214,7 +217,7 @@ public final class ImpactStage {
           .unionByName(Breakdowns.ofBusinesses(business, "region"))
           .unionByName(Breakdowns.ofBusinesses(business, "critical"))
           .unionByName(Breakdowns.ofServices(streams, reliance, affectedReliance, business)),
-          hours, totalExpected, totalNetLoss);
+          hours, totalExpected, totalNetLoss, baselineWeeks);
       breakdown = Breakdowns.conform(breakdown, incident.id()).persist(StorageLevel.MEMORY_AND_DISK());
 
       Instant timelineFrom = timelineStart(incident);
@@ -226,8 +229,8 @@ public final class ImpactStage {
           .count("breakdown rows", breakdown.count()).count("timeline rows", timeline.count());
       streams.unpersist();
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
-          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, timeline, timelineFrom, timelineTo,
-          List.of(business, breakdown, timeline));
+          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, totalHalfWidth, timeline, timelineFrom,
+          timelineTo, List.of(business, breakdown, timeline));
     }
   }
 

@@ -100,21 +100,11 @@ final class TimelineValues {
         squares = squares.plus(col("base_" + j).minus(mean).multiply(col("base_" + j).minus(mean)));
       }
       // A new week's deviation from the mean of `weeks` others: s * sqrt(1 + 1/weeks).
-      half = sqrt(squares.divide(weeks - 1)).multiply(Math.sqrt(1 + 1.0 / weeks) * t90(weeks - 1));
+      half = sqrt(squares.divide(weeks - 1)).multiply(Math.sqrt(1 + 1.0 / weeks) * StudentT.t90(weeks - 1));
     }
     return values.select(timestamp_seconds(col("bucket")).as("bucket_start"), col("service"),
         col("txn_value"), expected.as("expected_txn_value"), expected.minus(half).as("expected_txn_value_low"),
         expected.plus(half).as("expected_txn_value_high"));
   }
 
-  /** Two-sided 90% quantile of Student's t with {@code df} degrees of freedom. */
-  static double t90(int df) {
-    double[] table = {6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812};
-    if (df <= table.length) {
-      return table[df - 1];
-    }
-    // Beyond 10: the first two terms of the expansion in 1/df around the normal quantile.
-    double z = ImpactStage.Z90;
-    return z + (z * z * z + z) / (4.0 * df) + (5 * Math.pow(z, 5) + 16 * z * z * z + 3 * z) / (96.0 * df * df);
-  }
 }

@@ -44,7 +44,7 @@ public final class IncidentSummaries {
   private static Row row(DetectedIncident incident, CascadeStage.Finding cascade, ImpactStage.Impact impact) {
     Row t = impact == null ? null : impact.totals();
     Double net = t == null ? null : t.<Double>getAs("net_loss");
-    Double half = t == null ? null : ImpactStage.Z90 * Math.sqrt(t.<Double>getAs("loss_variance"));
+    Double half = impact == null ? null : impact.netLossHalfWidth();
     Instant start = incident.start();
     List<OutageWindow> headline = incident.headlineWindows();
     String declaredRoot = incident.declaration() == null ? null : incident.declaration().rootComponent();

@@ -1,5 +1,7 @@
 package com.outageimpact.impact;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.RunJob;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -41,6 +44,8 @@ public final class ImpactEvaluation {
     int pairs = 0;
     int covered = 0;
     int within = 0;
+    int missed = 0;
+    int extra = 0;
     double squares = 0;
     List<Double> totalErrors = new ArrayList<>();
     List<Double> naiveErrors = new ArrayList<>();
@@ -58,12 +63,25 @@ public final class ImpactEvaluation {
       }
       RunJob.run(spark, RunJob.options().parse(new String[] {
           "--data", dir.resolve("data").toString(), "--out", dir.resolve("out").toString()}));
+      // The incident to compare is the generated outage (its declared id). Any other incident is a
+      // false detection: counted and reported, not compared with the outage's truth.
+      JsonNode truthJson = new ObjectMapper().readTree(dir.resolve("data/truth/truth.json").toFile());
+      String incidentId = truthJson.get("incident").get("id").asText();
+      Column outage = col("incident_id").equalTo(incidentId);
+      List<Row> incidents = spark.read().parquet(dir.resolve("out/incident_summary").toString())
+          .select("incident_id").collectAsList();
+      if (incidents.stream().noneMatch(r -> r.getString(0).equals(incidentId))) {
+        System.out.printf("seed %d: the outage %s was not found; incidents %s%n", seed, incidentId, incidents);
+        missed++;
+        continue;
+      }
+      extra += incidents.size() - 1;
       Map<String, Row> truth = new HashMap<>();
       for (Row r : spark.read().option("header", true).option("inferSchema", true)
           .csv(dir.resolve("data/truth/sectors").toString()).collectAsList()) {
         truth.put(r.getAs("sector"), r);
       }
-      for (Row e : spark.read().parquet(dir.resolve("out/sector_impact").toString()).collectAsList()) {
+      for (Row e : spark.read().parquet(dir.resolve("out/sector_impact").toString()).filter(outage).collectAsList()) {
         Row t = truth.get(e.<String>getAs("sector"));
         double trueNet = ((Number) t.getAs("net_loss")).doubleValue();
         double sd = ((Number) t.getAs("counterfactual_sd")).doubleValue();
@@ -76,8 +94,8 @@ public final class ImpactEvaluation {
         within += Math.abs(e.<Double>getAs("net_loss") - trueNet) <= Math.max(0.05 * Math.abs(trueNet), 2.5 * sd) ? 1 : 0;
         covered += e.<Double>getAs("net_loss_low") <= trueNet && trueNet <= e.<Double>getAs("net_loss_high") ? 1 : 0;
       }
-      JsonNode totals = new ObjectMapper().readTree(dir.resolve("data/truth/truth.json").toFile()).get("totals");
-      Row summary = spark.read().parquet(dir.resolve("out/incident_summary").toString()).first();
+      JsonNode totals = truthJson.get("totals");
+      Row summary = spark.read().parquet(dir.resolve("out/incident_summary").toString()).filter(outage).first();
       double trueTotal = totals.get("net_loss").asDouble();
       totalErrors.add(summary.<Double>getAs("net_loss") - trueTotal);
       // Naive: the sectors' average hourly revenue (over the analysis window) x the outage hours.
@@ -92,6 +110,7 @@ public final class ImpactEvaluation {
     System.out.printf(Locale.ROOT, "%nsector-scenario pairs %d: RMS error %.2fσ; within max(5%%, 2.5σ) %d (%.3f);"
         + " 90%% intervals covering the truth %d (%.3f)%n", pairs, Math.sqrt(squares / pairs), within,
         within / (double) pairs, covered, covered / (double) pairs);
+    System.out.printf(Locale.ROOT, "outages not found %d; other incidents (false detections) %d%n", missed, extra);
     System.out.printf(Locale.ROOT, "total net loss: mean signed error %s; naive estimate %s%n",
         meanAndError(totalErrors), meanAndError(naiveErrors));
     spark.stop();
