@@ -11,6 +11,7 @@ import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.Detection;
 import com.outageimpact.detect.DetectionParams;
 import com.outageimpact.detect.DetectedIncident;
+import com.outageimpact.detect.TransactionEvidence;
 import com.outageimpact.ingest.DateSpan;
 import com.outageimpact.ingest.IngestedData;
 import com.outageimpact.ingest.IngestedInput;
@@ -128,6 +129,9 @@ public final class RunJob {
         } finally {
           spark.sparkContext().setJobDescription(null);
         }
+        // Failed attempts show where services broke and came back, beyond what reports can see.
+        detection = detection.withIncidents(TransactionEvidence.refine(cachedTransactions,
+            data.businesses().accepted(), detection.incidents(), detectionParams, timer));
       }
       Duration rateLookback = Duration.ofDays(7L * detectionParams.baselineWeeks());
       List<CascadeStage.Finding> cascade = CascadeStage.analyse(data.graph(), detection.incidents(),

@@ -9,14 +9,16 @@ import java.util.Map;
 /**
  * What the problem reports say about one user-facing service in an incident: when it was hit,
  * when it came back, and how hard. Reports cannot see internal components; they are what the
- * cascade is checked against.
+ * cascade is checked against. {@code end} is when it came back (in the full run, also by its
+ * failed transactions); {@code reportEnd} where the reports fall away, which for a service down
+ * and then degraded is the end of the down state.
  *
  * <p>{@code downness} grades the peak ratio between what a degraded service draws (a few times
  * normal) and what a down one draws (tens of times): 0 at {@link #DEGRADED_RATIO} or below, 1 at
  * {@link #DOWN_RATIO} or above, log-linear between. Ranking uses the grade, not a hard
  * threshold, so one borderline service cannot flip the answer on its own.
  */
-public record ObservedService(String service, Instant start, Instant end, double peakRatio) {
+public record ObservedService(String service, Instant start, Instant end, Instant reportEnd, double peakRatio) {
 
   /** A peak of this many times normal or less looks degraded (works, with loss). */
   public static final double DEGRADED_RATIO = 10;
@@ -25,6 +27,11 @@ public record ObservedService(String service, Instant start, Instant end, double
    * grade's midpoint is 20 times normal, where detection's severity turns {@code critical}.
    */
   public static final double DOWN_RATIO = 40;
+
+  /** A service as the reports alone show it. */
+  public ObservedService(String service, Instant start, Instant end, double peakRatio) {
+    this(service, start, end, end, peakRatio);
+  }
 
   public double downness() {
     if (peakRatio <= DEGRADED_RATIO) {
@@ -48,9 +55,11 @@ public record ObservedService(String service, Instant start, Instant end, double
   public static Map<String, ObservedService> of(DetectedIncident incident) {
     Map<String, ObservedService> observed = new LinkedHashMap<>();
     for (OutageWindow w : incident.headlineWindows()) {
-      observed.merge(w.service(), new ObservedService(w.service(), w.start(), w.end(), w.peakRatio()),
+      observed.merge(w.service(), new ObservedService(w.service(), w.start(), w.end(), w.reportEnd(), w.peakRatio()),
           (a, b) -> new ObservedService(a.service(), a.start().isBefore(b.start()) ? a.start() : b.start(),
-              a.end().isAfter(b.end()) ? a.end() : b.end(), Math.max(a.peakRatio(), b.peakRatio())));
+              a.end().isAfter(b.end()) ? a.end() : b.end(),
+              a.reportEnd().isAfter(b.reportEnd()) ? a.reportEnd() : b.reportEnd(),
+              Math.max(a.peakRatio(), b.peakRatio())));
     }
     return observed;
   }

@@ -23,9 +23,13 @@ import java.util.Map;
  */
 public final class ServiceImpacts {
 
-  /** One component's impact; times are null for a component that stayed up. */
+  /**
+   * One component's impact; times are null for a component that stayed up. {@code downEnd}: for a
+   * down component, the end of its down state (a degraded tail may follow until {@code impactEnd});
+   * null otherwise.
+   */
   public record ComponentImpact(String component, String kind, State state, Instant impactStart, Instant impactEnd,
-      double downtimeMinutes, List<String> path, boolean observed, boolean explained) {
+      Instant downEnd, double downtimeMinutes, List<String> path, boolean observed, boolean explained) {
     public boolean userFacing() {
       return ServiceGraph.KIND_SERVICE.equals(kind);
     }
@@ -48,6 +52,7 @@ public final class ServiceImpacts {
     // Bounds from what lies downstream, dependents first (reverse dependency order).
     Map<String, Instant> earliest = new HashMap<>();
     Map<String, Instant> latest = new HashMap<>();
+    Map<String, Instant> latestReported = new HashMap<>();
     for (int i = order.size() - 1; i >= 0; i--) {
       String id = order.get(i);
       if (!impaired(id, outcomes, observed)) {
@@ -56,15 +61,18 @@ public final class ServiceImpacts {
       ObservedService seen = observed.get(id);
       Instant from = seen == null ? null : seen.start();
       Instant to = seen == null ? null : seen.end();
+      Instant reported = seen == null ? null : seen.reportEnd();
       if (seen == null) {
         for (String dependent : dependents.getOrDefault(id, List.of())) {
           from = min(from, earliest.get(dependent));
           to = max(to, latest.get(dependent));
+          reported = max(reported, latestReported.get(dependent));
         }
       }
       if (from != null) {
         earliest.put(id, from);
         latest.put(id, to);
+        latestReported.put(id, reported);
       }
     }
     List<ComponentImpact> impacts = new ArrayList<>();
@@ -75,13 +83,19 @@ public final class ServiceImpacts {
       boolean predicted = outcome != null && outcome.state() != State.UP;
       State state = predicted ? outcome.state() : seen != null ? seen.state() : State.UP;
       if (state == State.UP) {
-        impacts.add(new ComponentImpact(id, component.kind(), state, null, null, 0, List.of(), false, true));
+        impacts.add(new ComponentImpact(id, component.kind(), state, null, null, null, 0, List.of(), false, true));
         continue;
       }
       Instant start = earliest.getOrDefault(id, incidentStart);
       Instant end = latest.getOrDefault(id, incidentEnd);
-      double downtime = state == State.DOWN ? (end.getEpochSecond() - start.getEpochSecond()) / 60.0 : 0;
-      impacts.add(new ComponentImpact(id, component.kind(), state, start, end, downtime,
+      // Down until the reports fall away: a degraded tail the transactions show is not downtime.
+      Instant downEnd = null;
+      if (state == State.DOWN) {
+        Instant reported = latestReported.get(id);
+        downEnd = reported == null || reported.isAfter(end) ? end : reported.isBefore(start) ? start : reported;
+      }
+      double downtime = downEnd == null ? 0 : (downEnd.getEpochSecond() - start.getEpochSecond()) / 60.0;
+      impacts.add(new ComponentImpact(id, component.kind(), state, start, end, downEnd, downtime,
           predicted ? outcome.path() : List.of(), seen != null, predicted));
     }
     return impacts;

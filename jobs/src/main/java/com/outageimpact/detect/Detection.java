@@ -33,7 +33,12 @@ public final class Detection {
   static final Duration FOCUS_BEFORE = Duration.ofHours(1);
 
   /** The stage's result: incidents (small, on the driver) and the scored series (lazy). */
-  public record Result(List<DetectedIncident> incidents, Dataset<Row> scored, DetectionParams params) {}
+  public record Result(List<DetectedIncident> incidents, Dataset<Row> scored, DetectionParams params) {
+    /** The same result with its incidents' windows refined (by the transactions, in the full run). */
+    public Result withIncidents(List<DetectedIncident> refined) {
+      return new Result(refined, scored, params);
+    }
+  }
 
   private Detection() {}
 
@@ -92,7 +97,7 @@ public final class Detection {
       for (OutageWindow w : incident.windows()) {
         rows.add(RowFactory.create(incident.id(), w.service(), w.region(), ts(w.start()), ts(w.peakAt()), ts(w.end()),
             ts(w.drainEnd()), w.durationMinutes(), w.reports(), w.expectedReports(), w.excessReports(),
-            w.peakRatio(), w.severity()));
+            w.peakRatio(), w.severity(), ts(w.reportStart()), ts(w.reportEnd())));
       }
     }
     return spark.createDataFrame(rows, Schemas.OUTAGE_WINDOWS);

@@ -7,6 +7,11 @@ import java.time.Instant;
  * problem reports. {@code end} is where the reports start to fall away (service back); the
  * report sums run until they are back near the baseline ({@code drainEnd}), because the drain is
  * part of what the outage caused.
+ *
+ * <p>In the full run, the transactions' failed attempts can move {@code start} earlier and
+ * {@code end} later ({@link TransactionEvidence}); {@code reportStart} and {@code reportEnd} keep
+ * where the reports alone put them. Where reports drain over a degraded tail, {@code reportEnd}
+ * is the end of the down state before it.
  */
 public record OutageWindow(
     String service,
@@ -18,7 +23,28 @@ public record OutageWindow(
     Instant firstAlarmAt,
     long reports,
     double expectedReports,
-    double peakRatio) {
+    double peakRatio,
+    Instant reportStart,
+    Instant reportEnd) {
+
+  /** A window as the reports alone show it. */
+  public OutageWindow(String service, String region, Instant start, Instant peakAt, Instant end, Instant drainEnd,
+      Instant firstAlarmAt, long reports, double expectedReports, double peakRatio) {
+    this(service, region, start, peakAt, end, drainEnd, firstAlarmAt, reports, expectedReports, peakRatio, start,
+        end);
+  }
+
+  /**
+   * This window, starting no later than {@code firstFailure} and ending no earlier than
+   * {@code lastFailure} (its span, drain included, grows to hold the new end).
+   */
+  public OutageWindow withTransactions(Instant firstFailure, Instant lastFailure) {
+    Instant newStart = firstFailure.isBefore(start) ? firstFailure : start;
+    Instant newEnd = lastFailure.isAfter(end) ? lastFailure : end;
+    Instant newDrainEnd = newEnd.isAfter(drainEnd) ? newEnd : drainEnd;
+    return new OutageWindow(service, region, newStart, peakAt, newEnd, newDrainEnd, firstAlarmAt, reports,
+        expectedReports, peakRatio, reportStart, reportEnd);
+  }
 
   public double durationMinutes() {
     return (end.getEpochSecond() - start.getEpochSecond()) / 60.0;

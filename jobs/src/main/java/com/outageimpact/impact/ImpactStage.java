@@ -121,7 +121,7 @@ public final class ImpactStage {
           impaired.put(i.component(), i.impactEnd());
           if (i.state() == Cascade.State.DOWN) {
             downRows.add(RowFactory.create(i.component(), i.impactStart().getEpochSecond(),
-                i.impactEnd().getEpochSecond()));
+                i.downEnd().getEpochSecond()));
           }
         }
       }

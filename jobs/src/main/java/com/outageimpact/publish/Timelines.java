@@ -82,8 +82,8 @@ public final class Timelines {
     for (long b = from.getEpochSecond() / bucketSeconds * bucketSeconds; b < to.getEpochSecond(); b += bucketSeconds) {
       int down = 0;
       for (ComponentImpact i : impacts) {
-        if (i.state() == Cascade.State.DOWN && i.impactStart() != null && i.impactEnd() != null
-            && i.impactStart().getEpochSecond() < b + bucketSeconds && i.impactEnd().getEpochSecond() > b) {
+        if (i.state() == Cascade.State.DOWN && i.impactStart() != null && i.downEnd() != null
+            && i.impactStart().getEpochSecond() < b + bucketSeconds && i.downEnd().getEpochSecond() > b) {
           down++;
         }
       }

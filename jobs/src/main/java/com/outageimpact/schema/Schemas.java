@@ -133,7 +133,11 @@ public final class Schemas {
       .add("w_expected_reports", DOUBLE, true)
       .add("w_peak_ratio", DOUBLE, true);
 
-  /** outage_windows/: one row per incident, service and region (region ALL: across regions). */
+  /**
+   * outage_windows/: one row per incident, service and region (region ALL: across regions).
+   * {@code report_start}/{@code report_end}: where the reports alone put the window; {@code start}
+   * and {@code end} also heed the failed transactions in the full run.
+   */
   public static final StructType OUTAGE_WINDOWS = new StructType()
       .add("incident_id", STRING, false)
       .add("service", STRING, false)
@@ -147,7 +151,9 @@ public final class Schemas {
       .add("expected_reports", DOUBLE, false)
       .add("excess_reports", DOUBLE, false)
       .add("peak_ratio", DOUBLE, false)
-      .add("severity", STRING, false);
+      .add("severity", STRING, false)
+      .add("report_start", TIMESTAMP, false)
+      .add("report_end", TIMESTAMP, false);
 
   /**
    * incident_summary/: one row per incident (detection's columns; later stages add theirs).

@@ -55,6 +55,21 @@ class ServiceImpactsTest {
     assertEquals(0, i.get("blog").downtimeMinutes());
   }
 
+  /**
+   * A service down until the reports fall away (200), then degraded until its failed transactions
+   * stop (260): impact to 260, downtime to 200, and what it impairs upstream likewise.
+   */
+  @Test
+  void aDegradedTailExtendsTheImpactButNotTheDowntime() throws Exception {
+    ServiceGraph g = TestGraphs.graph("core", "web>core:hard");
+    Map<String, ComponentImpact> i = impacts(g, "core", new ObservedService("web", at(10), at(260), at(200), 50));
+    assertEquals(at(260), i.get("web").impactEnd());
+    assertEquals(at(200), i.get("web").downEnd());
+    assertEquals(190.0, i.get("web").downtimeMinutes(), 1e-9);
+    assertEquals(at(260), i.get("core").impactEnd());
+    assertEquals(190.0, i.get("core").downtimeMinutes(), 1e-9);
+  }
+
   @Test
   void degradedComponentsHaveNoDowntimeAndUnexplainedReportsKeepTheirOwnState() throws Exception {
     ServiceGraph g = TestGraphs.graph("core", "web>core:hard", "chat>web:soft", "status>cdn:hard");

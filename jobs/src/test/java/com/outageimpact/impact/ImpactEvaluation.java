@@ -45,6 +45,10 @@ public final class ImpactEvaluation {
     int covered = 0;
     int within = 0;
     int missed = 0;
+    int services = 0;
+    List<Double> startErrors = new ArrayList<>();
+    List<Double> endErrors = new ArrayList<>();
+    List<Double> reportEndErrors = new ArrayList<>();
     int extra = 0;
     double squares = 0;
     List<Double> totalErrors = new ArrayList<>();
@@ -94,6 +98,23 @@ public final class ImpactEvaluation {
         within += Math.abs(e.<Double>getAs("net_loss") - trueNet) <= Math.max(0.05 * Math.abs(trueNet), 2.5 * sd) ? 1 : 0;
         covered += e.<Double>getAs("net_loss_low") <= trueNet && trueNet <= e.<Double>getAs("net_loss_high") ? 1 : 0;
       }
+      // The full run's windows (refined by failed transactions) against each impaired service's truth.
+      Map<String, Row> windows = new HashMap<>();
+      for (Row w : spark.read().parquet(dir.resolve("out/outage_windows").toString())
+          .filter(outage.and(col("region").equalTo("ALL"))).collectAsList()) {
+        windows.put(w.getAs("service"), w);
+      }
+      for (JsonNode c : truthJson.get("components")) {
+        if ("service".equals(c.get("kind").asText()) && !"up".equals(c.get("state").asText())) {
+          Row w = windows.get(c.get("id").asText());
+          services++;
+          if (w != null) {
+            startErrors.add(minutes(c.get("impact_start").asText(), w.getAs("start")));
+            endErrors.add(minutes(c.get("impact_end").asText(), w.getAs("end")));
+            reportEndErrors.add(minutes(c.get("impact_end").asText(), w.getAs("report_end")));
+          }
+        }
+      }
       JsonNode totals = truthJson.get("totals");
       Row summary = spark.read().parquet(dir.resolve("out/incident_summary").toString()).filter(outage).first();
       double trueTotal = totals.get("net_loss").asDouble();
@@ -113,7 +134,23 @@ public final class ImpactEvaluation {
     System.out.printf(Locale.ROOT, "outages not found %d; other incidents (false detections) %d%n", missed, extra);
     System.out.printf(Locale.ROOT, "total net loss: mean signed error %s; naive estimate %s%n",
         meanAndError(totalErrors), meanAndError(naiveErrors));
+    System.out.printf(Locale.ROOT, "impaired services %d, with a window %d; start within 10 min %d, max |error| %.1f;"
+        + " end within 30 min %d, max |error| %.1f; the reports' own end within 30 min %d%n", services,
+        startErrors.size(), within(startErrors, 10), maxAbs(startErrors), within(endErrors, 30), maxAbs(endErrors),
+        within(reportEndErrors, 30));
     spark.stop();
+  }
+
+  private static double minutes(String truth, java.sql.Timestamp detected) {
+    return (detected.toInstant().getEpochSecond() - Instant.parse(truth).getEpochSecond()) / 60.0;
+  }
+
+  private static long within(List<Double> errors, double minutes) {
+    return errors.stream().filter(e -> Math.abs(e) <= minutes).count();
+  }
+
+  private static double maxAbs(List<Double> errors) {
+    return errors.stream().mapToDouble(Math::abs).max().orElse(0);
   }
 
   private static String meanAndError(List<Double> errors) {

@@ -1,0 +1,216 @@
+package com.outageimpact.detect;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.unix_seconds;
+import static org.apache.spark.sql.functions.when;
+
+import com.outageimpact.common.StageTimer;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * In the full run, what the transactions say of each window's start and end. Reports lag the
+ * start by the minutes users take to notice, are sparse for small services, and drain for an hour
+ * or more after service returns, hiding a degraded tail after a down state. Failed attempts
+ * ({@code failed}, {@code timeout}) do neither: they happen while the service fails and stop when
+ * it is back. See the README, "Detection", step 6.
+ *
+ * <p>Per window, the failed attempts of its service (in its region: the business's region; across
+ * regions for {@code ALL}) are counted per bucket from an hour before the incident to three hours
+ * after it, beside all attempts. The span of buckets whose failures best stand out from the
+ * service's normal failure rate (from the baseline weeks before) is found by Poisson likelihood;
+ * when its evidence reaches the alarm threshold, the window starts no later than the span's first
+ * bucket and ends no earlier than its last. Never the other way: the last failure comes a little
+ * before the service is back, and a sparse service's first failure a little after it broke, so
+ * each bounds the truth from one side. Whole buckets keep windows on the bucket grid that the
+ * reports' windows and the timeline share. The reports' own start and end are kept
+ * ({@link OutageWindow#reportStart()}, {@link OutageWindow#reportEnd()}): the end the reports show
+ * is the end of a down state, which downtime needs.
+ */
+public final class TransactionEvidence {
+
+  /** A span needs at least this many failed attempts to say anything. */
+  static final int MIN_FAILURES = 3;
+
+  private TransactionEvidence() {}
+
+  /**
+   * @param transactions accepted transactions: business_id, service, occurred_at, status
+   * @param businesses accepted businesses: business_id, region
+   */
+  public static List<DetectedIncident> refine(Dataset<Row> transactions, Dataset<Row> businesses,
+      List<DetectedIncident> incidents, DetectionParams params, StageTimer timer) {
+    try (StageTimer.Stage stage = timer.start("detect.transactions")) {
+      List<DetectedIncident> refined = new ArrayList<>();
+      int moved = 0;
+      for (DetectedIncident incident : incidents) {
+        Instant from = incident.start().minus(Detection.FOCUS_BEFORE);
+        Instant to = incident.end().plus(Detection.TIMELINE_AFTER);
+        Series series = counts(transactions, businesses, from, to, params);
+        List<OutageWindow> windows = new ArrayList<>();
+        for (OutageWindow w : incident.windows()) {
+          Span span = series.span(w.service(), w.region(), params.alarmThreshold());
+          OutageWindow r = span == null ? w : w.withTransactions(span.start(), span.end());
+          moved += r.equals(w) ? 0 : 1;
+          windows.add(r);
+        }
+        refined.add(new DetectedIncident(incident.id(), List.copyOf(windows), incident.declaration()));
+      }
+      stage.count("windows", incidents.stream().mapToInt(i -> i.windows().size()).sum()).count("moved", moved);
+      return refined;
+    }
+  }
+
+  /** Where one series' failures stand out: from the start of its first bucket to the end of its last. */
+  record Span(Instant start, Instant end, long failures, double evidence) {}
+
+  /**
+   * Per service and region, the attempts and failures per bucket over [from, to) (bucket -1: the
+   * baseline weeks before, summed). Small: services x regions x the incident's buckets.
+   */
+  static Series counts(Dataset<Row> transactions, Dataset<Row> businesses, Instant from, Instant to,
+      DetectionParams params) {
+    long bucket = params.bucketSeconds();
+    long first = from.getEpochSecond() / bucket;
+    Instant baselineFrom = from.minus(Duration.ofDays(7L * params.baselineWeeks()));
+    Column t = unix_seconds(col("occurred_at"));
+    Column failed = col("status").isin("failed", "timeout");
+    List<Row> rows = transactions
+        .filter(col("occurred_at").geq(lit(Timestamp.from(baselineFrom))))
+        .filter(col("occurred_at").lt(lit(Timestamp.from(to))))
+        .filter(col("service").isNotNull())
+        .join(broadcast(businesses.select("business_id", "region")), "business_id")
+        .groupBy(col("service"), col("region"),
+            when(t.lt(from.getEpochSecond()), lit(-1L)).otherwise(floor(t.divide(bucket)).minus(first)).as("bucket"))
+        .agg(count(lit(1)).as("attempts"), count(when(failed, lit(1))).as("failures"))
+        .collectAsList();
+    int buckets = (int) ((to.getEpochSecond() + bucket - 1) / bucket - first);
+    Series series = new Series(buckets, first * bucket, bucket);
+    for (Row r : rows) {
+      series.add(r.getString(0), r.getString(1), (int) r.getLong(2), r.getLong(3), r.getLong(4));
+    }
+    return series;
+  }
+
+  /** The counts of every service per region, and across regions. */
+  static final class Series {
+    private final int buckets;
+    private final long origin;
+    private final long bucketSeconds;
+    private final Map<String, Counts> byKey = new HashMap<>();
+
+    /** {@code buckets} buckets of {@code bucketSeconds} from {@code origin} (epoch seconds). */
+    Series(int buckets, long origin, long bucketSeconds) {
+      this.buckets = buckets;
+      this.origin = origin;
+      this.bucketSeconds = bucketSeconds;
+    }
+
+    void add(String service, String region, int bucket, long attempts, long failures) {
+      for (String key : List.of(service + "/" + region, service + "/" + ReportSeries.ALL_REGIONS)) {
+        Counts c = byKey.computeIfAbsent(key, k -> new Counts(buckets));
+        if (bucket < 0) {
+          c.baselineAttempts += attempts;
+          c.baselineFailures += failures;
+        } else if (bucket < buckets) {
+          c.attempts[bucket] += attempts;
+          c.failures[bucket] += failures;
+        }
+      }
+    }
+
+    /** The span of one series' failures, or null when they do not stand out (or there are none). */
+    Span span(String service, String region, double threshold) {
+      Counts c = byKey.get(service + "/" + region);
+      int[] span = c == null ? null : c.span(threshold);
+      return span == null ? null : new Span(Instant.ofEpochSecond(origin + span[0] * bucketSeconds),
+          Instant.ofEpochSecond(origin + span[1] * bucketSeconds), span[2], c.evidence(span[0], span[1]));
+    }
+  }
+
+  static final class Counts {
+    final long[] attempts;
+    final long[] failures;
+    long baselineAttempts;
+    long baselineFailures;
+
+    Counts(int buckets) {
+      attempts = new long[buckets];
+      failures = new long[buckets];
+    }
+
+    /**
+     * The span [a, b) of buckets (with its failure count) that maximises the log-likelihood ratio
+     * of "failures at their own rate per attempt inside, the normal rate outside" against "the
+     * normal rate throughout": C ln(C / (N f)) - C + N f for C failures in N attempts, f the
+     * normal rate. With no failure in the baseline weeks, f counts one (a rate that small is not
+     * zero, but not known better). Null when no span of 3 or more failures reaches
+     * {@code threshold}.
+     */
+    int[] span(double threshold) {
+      if (baselineAttempts == 0) {
+        return null;
+      }
+      int n = attempts.length;
+      long[] cumFailures = cumulative(failures);
+      long[] cumAttempts = cumulative(attempts);
+      double normal = normalRate();
+      double best = 0;
+      int[] found = null;
+      // A best span starts and ends on a bucket with failures: only those are tried.
+      for (int a = 0; a < n; a++) {
+        for (int b = a + 1; b <= n && failures[a] > 0; b++) {
+          if (failures[b - 1] > 0 && cumFailures[b] - cumFailures[a] >= MIN_FAILURES) {
+            double evidence = score(cumFailures[b] - cumFailures[a], cumAttempts[b] - cumAttempts[a], normal);
+            if (evidence > best) {
+              best = evidence;
+              found = new int[] {a, b, (int) (cumFailures[b] - cumFailures[a])};
+            }
+          }
+        }
+      }
+      return best >= threshold ? found : null;
+    }
+
+    /** The log-likelihood ratio of [a, b) (see {@link #span}). */
+    double evidence(int a, int b) {
+      long f = 0;
+      long m = 0;
+      for (int i = a; i < b; i++) {
+        f += failures[i];
+        m += attempts[i];
+      }
+      return score(f, m, normalRate());
+    }
+
+    private double normalRate() {
+      return Math.max(baselineFailures, 1) / (double) baselineAttempts;
+    }
+
+    private static double score(long f, long m, double normal) {
+      double expected = Math.max(m, f) * normal;
+      return f == 0 ? 0 : f * Math.log(f / expected) - f + expected;
+    }
+
+    private static long[] cumulative(long[] values) {
+      long[] sums = new long[values.length + 1];
+      for (int i = 0; i < values.length; i++) {
+        sums[i + 1] = sums[i] + values[i];
+      }
+      return sums;
+    }
+  }
+}

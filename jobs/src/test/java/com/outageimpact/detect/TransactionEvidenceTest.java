@@ -1,0 +1,96 @@
+package com.outageimpact.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Instant;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Where failed attempts stand out from a service's normal failure rate. */
+class TransactionEvidenceTest {
+
+  private static final int BUCKETS = 120;
+  private static final long T0 = Instant.parse("2021-10-04T12:00:00Z").getEpochSecond();
+
+  /** Attempts at {@code rate} a bucket, of which a share {@code normal} fail, and {@code outage} fail in [from, to). */
+  private static TransactionEvidence.Counts counts(long seed, double rate, double normal, int from, int to,
+      double outage) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    TransactionEvidence.Counts c = new TransactionEvidence.Counts(BUCKETS);
+    c.baselineAttempts = Math.round(rate * 288 * 28);
+    c.baselineFailures = Math.round(c.baselineAttempts * normal);
+    for (int i = 0; i < BUCKETS; i++) {
+      int n = (int) Math.round(rate + Math.sqrt(rate) * rng.nextGaussian());
+      double p = i >= from && i < to ? outage : normal;
+      for (int k = 0; k < Math.max(0, n); k++) {
+        c.attempts[i]++;
+        c.failures[i] += rng.nextDouble() < p ? 1 : 0;
+      }
+    }
+    return c;
+  }
+
+  /** With no failures normally, the span runs from the first bucket with failures to the last. */
+  @Test
+  void failuresWithNoneNormallySpanFromTheFirstToTheLast() {
+    TransactionEvidence.Counts c = counts(1, 4, 0, 20, 80, 0.6);
+    int[] span = c.span(15);
+    assertNotNull(span);
+    int firstBucket = 20;
+    while (c.failures[firstBucket] == 0) {
+      firstBucket++;
+    }
+    int lastBucket = 79;
+    while (c.failures[lastBucket] == 0) {
+      lastBucket--;
+    }
+    assertEquals(firstBucket, span[0]);
+    assertEquals(lastBucket + 1, span[1]);
+  }
+
+  /** The series gives the span as times on the bucket grid, across regions as well as per region. */
+  @Test
+  void theSeriesPlacesTheSpanOnTheBucketGrid() {
+    TransactionEvidence.Series series = new TransactionEvidence.Series(BUCKETS, T0, 300);
+    series.add("messaging", "DE", -1, 10_000, 0);
+    series.add("messaging", "US", -1, 10_000, 0);
+    for (int i = 10; i < 20; i++) {
+      series.add("messaging", "DE", i, 4, 2);
+    }
+    TransactionEvidence.Span span = series.span("messaging", "ALL", 15);
+    assertEquals(Instant.ofEpochSecond(T0 + 10 * 300), span.start());
+    assertEquals(Instant.ofEpochSecond(T0 + 20 * 300), span.end());
+    assertEquals(20, span.failures());
+    assertNotNull(series.span("messaging", "DE", 15));
+    assertNull(series.span("messaging", "US", 15), "no failures in the US");
+    assertNull(series.span("helpdesk", "ALL", 15), "no transactions through it");
+  }
+
+  /** With failures normal (2% of attempts), stray ones outside the outage do not stretch it. */
+  @Test
+  void strayFailuresAtTheNormalRateDoNotStretchTheSpan() {
+    for (long seed = 1; seed <= 20; seed++) {
+      int[] span = counts(seed, 20, 0.02, 30, 60, 0.5).span(15);
+      assertNotNull(span, "seed " + seed);
+      assertEquals(30, span[0], 2, "seed " + seed);
+      assertEquals(60, span[1], 2, "seed " + seed);
+    }
+  }
+
+  @Test
+  void nothingStandsOutWithoutAnOutageOrWithTooFewFailures() {
+    for (long seed = 1; seed <= 20; seed++) {
+      assertNull(counts(seed, 20, 0.02, 0, 0, 0).span(15), "seed " + seed);
+    }
+    // Two failures on a service that never fails: too few to place anything.
+    TransactionEvidence.Counts two = counts(1, 4, 0, 0, 0, 0);
+    two.failures[50] = 2;
+    assertNull(two.span(15));
+    // No baseline to judge by.
+    TransactionEvidence.Counts unknown = counts(1, 4, 0, 20, 80, 0.6);
+    unknown.baselineAttempts = 0;
+    assertNull(unknown.span(15));
+  }
+}
