@@ -35,12 +35,13 @@ public record OutageWindow(
   }
 
   /**
-   * This window, starting no later than {@code firstFailure} and ending no earlier than
-   * {@code lastFailure} (its span, drain included, grows to hold the new end).
+   * This window, starting no later than {@code failingFrom} and ending no earlier than
+   * {@code failingTo}, where the transactions failed (its span, drain included, grows to hold the
+   * new end).
    */
-  public OutageWindow withTransactions(Instant firstFailure, Instant lastFailure) {
-    Instant newStart = firstFailure.isBefore(start) ? firstFailure : start;
-    Instant newEnd = lastFailure.isAfter(end) ? lastFailure : end;
+  public OutageWindow withTransactions(Instant failingFrom, Instant failingTo) {
+    Instant newStart = failingFrom.isBefore(start) ? failingFrom : start;
+    Instant newEnd = failingTo.isAfter(end) ? failingTo : end;
     Instant newDrainEnd = newEnd.isAfter(drainEnd) ? newEnd : drainEnd;
     return new OutageWindow(service, region, newStart, peakAt, newEnd, newDrainEnd, firstAlarmAt, reports,
         expectedReports, peakRatio, reportStart, reportEnd);

@@ -135,13 +135,16 @@ public final class TransactionEvidence {
     /** The span of one series' failures, or null when they do not stand out (or there are none). */
     Span span(String service, String region, double threshold) {
       Counts c = byKey.get(service + "/" + region);
-      int[] span = c == null ? null : c.span(threshold);
-      return span == null ? null : new Span(Instant.ofEpochSecond(origin + span[0] * bucketSeconds),
-          Instant.ofEpochSecond(origin + span[1] * bucketSeconds), span[2], c.evidence(span[0], span[1]));
+      Counts.Found found = c == null ? null : c.span(threshold);
+      return found == null ? null : new Span(Instant.ofEpochSecond(origin + found.from() * bucketSeconds),
+          Instant.ofEpochSecond(origin + found.to() * bucketSeconds), found.failures(), found.evidence());
     }
   }
 
   static final class Counts {
+    /** Buckets [from, to), their failures and the evidence they give. */
+    record Found(int from, int to, long failures, double evidence) {}
+
     final long[] attempts;
     final long[] failures;
     long baselineAttempts;
@@ -160,44 +163,28 @@ public final class TransactionEvidence {
      * zero, but not known better). Null when no span of 3 or more failures reaches
      * {@code threshold}.
      */
-    int[] span(double threshold) {
+    Found span(double threshold) {
       if (baselineAttempts == 0) {
         return null;
       }
       int n = attempts.length;
       long[] cumFailures = cumulative(failures);
       long[] cumAttempts = cumulative(attempts);
-      double normal = normalRate();
-      double best = 0;
-      int[] found = null;
+      double normal = Math.max(baselineFailures, 1) / (double) baselineAttempts;
+      Found best = null;
       // A best span starts and ends on a bucket with failures: only those are tried.
       for (int a = 0; a < n; a++) {
         for (int b = a + 1; b <= n && failures[a] > 0; b++) {
-          if (failures[b - 1] > 0 && cumFailures[b] - cumFailures[a] >= MIN_FAILURES) {
-            double evidence = score(cumFailures[b] - cumFailures[a], cumAttempts[b] - cumAttempts[a], normal);
-            if (evidence > best) {
-              best = evidence;
-              found = new int[] {a, b, (int) (cumFailures[b] - cumFailures[a])};
+          long f = cumFailures[b] - cumFailures[a];
+          if (failures[b - 1] > 0 && f >= MIN_FAILURES) {
+            double evidence = score(f, cumAttempts[b] - cumAttempts[a], normal);
+            if (best == null || evidence > best.evidence()) {
+              best = new Found(a, b, f, evidence);
             }
           }
         }
       }
-      return best >= threshold ? found : null;
-    }
-
-    /** The log-likelihood ratio of [a, b) (see {@link #span}). */
-    double evidence(int a, int b) {
-      long f = 0;
-      long m = 0;
-      for (int i = a; i < b; i++) {
-        f += failures[i];
-        m += attempts[i];
-      }
-      return score(f, m, normalRate());
-    }
-
-    private double normalRate() {
-      return Math.max(baselineFailures, 1) / (double) baselineAttempts;
+      return best != null && best.evidence() >= threshold ? best : null;
     }
 
     private static double score(long f, long m, double normal) {

@@ -36,7 +36,7 @@ class TransactionEvidenceTest {
   @Test
   void failuresWithNoneNormallySpanFromTheFirstToTheLast() {
     TransactionEvidence.Counts c = counts(1, 4, 0, 20, 80, 0.6);
-    int[] span = c.span(15);
+    TransactionEvidence.Counts.Found span = c.span(15);
     assertNotNull(span);
     int firstBucket = 20;
     while (c.failures[firstBucket] == 0) {
@@ -46,8 +46,8 @@ class TransactionEvidenceTest {
     while (c.failures[lastBucket] == 0) {
       lastBucket--;
     }
-    assertEquals(firstBucket, span[0]);
-    assertEquals(lastBucket + 1, span[1]);
+    assertEquals(firstBucket, span.from());
+    assertEquals(lastBucket + 1, span.to());
   }
 
   /** The series gives the span as times on the bucket grid, across regions as well as per region. */
@@ -72,10 +72,10 @@ class TransactionEvidenceTest {
   @Test
   void strayFailuresAtTheNormalRateDoNotStretchTheSpan() {
     for (long seed = 1; seed <= 20; seed++) {
-      int[] span = counts(seed, 20, 0.02, 30, 60, 0.5).span(15);
+      TransactionEvidence.Counts.Found span = counts(seed, 20, 0.02, 30, 60, 0.5).span(15);
       assertNotNull(span, "seed " + seed);
-      assertEquals(30, span[0], 2, "seed " + seed);
-      assertEquals(60, span[1], 2, "seed " + seed);
+      assertEquals(30, span.from(), 2, "seed " + seed);
+      assertEquals(60, span.to(), 2, "seed " + seed);
     }
   }
 
