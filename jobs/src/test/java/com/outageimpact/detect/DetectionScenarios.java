@@ -3,14 +3,19 @@ package com.outageimpact.detect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.DetectJob;
+import com.outageimpact.RunJob;
 import com.outageimpact.SparkTestSession;
 import com.outageimpact.generate.GenerateJob;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Generates a scenario with its truth and runs detection on it; then scores what was found
@@ -27,20 +32,24 @@ final class DetectionScenarios {
    */
   record ServiceOutcome(String service, String state, Instant trueStart, Instant trueEnd, Instant downEnd,
       OutageWindow detected) {
+    /** Where the reports alone put the start (in {@code detect}, the window's start). */
     double startErrorMinutes() {
-      return minutes(trueStart, detected.start());
+      return minutes(trueStart, detected.reportStart());
     }
 
-    /** Against the true recovery. */
+    /** Where the reports alone put the end, against the true recovery. */
     double endErrorMinutes() {
-      return minutes(trueEnd, detected.end());
+      return minutes(trueEnd, detected.reportEnd());
     }
 
-    /** Against the true recovery, or the end of the down state before a degraded tail, whichever is nearer. */
+    /**
+     * Where the reports alone put the end, against the true recovery, or the end of the down
+     * state before a degraded tail, whichever is nearer.
+     */
     double visibleEndErrorMinutes() {
       double error = endErrorMinutes();
-      if (downEnd != null && Math.abs(minutes(downEnd, detected.end())) < Math.abs(error)) {
-        return minutes(downEnd, detected.end());
+      if (downEnd != null && Math.abs(minutes(downEnd, detected.reportEnd())) < Math.abs(error)) {
+        return minutes(downEnd, detected.reportEnd());
       }
       return error;
     }
@@ -51,7 +60,7 @@ final class DetectionScenarios {
      * and ends is only known to the nearest few buckets that happen to hold reports.
      */
     boolean sparse() {
-      double buckets = (detected.drainEnd().getEpochSecond() - detected.start().getEpochSecond()) / 300.0;
+      double buckets = (detected.drainEnd().getEpochSecond() - detected.reportStart().getEpochSecond()) / 300.0;
       return detected.expectedReports() < buckets;
     }
 
@@ -72,6 +81,37 @@ final class DetectionScenarios {
     args.addAll(List.of(generateArgs));
     GenerateJob.run(SparkTestSession.get(), GenerateJob.options().parse(args.toArray(String[]::new)));
     return detectOnly(dir);
+  }
+
+  /**
+   * Generates a scenario with transactions dense enough for their failures to place each
+   * service's outage, and runs the full job on it; the outcome is read from its
+   * {@code outage_windows}, where each window keeps the reports' own start and end beside the
+   * refined ones.
+   */
+  static Outcome fullRun(Path dir, String... generateArgs) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--out", dir.resolve("data").toString(), "--businesses", "250",
+        "--transactions", "400000", "--bad-rows", "1"));
+    args.addAll(List.of(generateArgs));
+    SparkSession spark = SparkTestSession.get();
+    GenerateJob.run(spark, GenerateJob.options().parse(args.toArray(String[]::new)));
+    RunJob.run(spark, RunJob.options().parse(new String[] {
+        "--data", dir.resolve("data").toString(), "--out", dir.resolve("out").toString()}));
+    Map<String, List<OutageWindow>> byIncident = new TreeMap<>();
+    for (Row r : spark.read().parquet(dir.resolve("out/outage_windows").toString()).collectAsList()) {
+      byIncident.computeIfAbsent(r.getAs("incident_id"), k -> new ArrayList<>()).add(new OutageWindow(
+          r.getAs("service"), r.getAs("region"), instant(r, "start"), instant(r, "peak_at"), instant(r, "end"),
+          instant(r, "drain_end"), null, r.<Long>getAs("reports"), r.<Double>getAs("expected_reports"),
+          r.<Double>getAs("peak_ratio"), instant(r, "report_start"), instant(r, "report_end")));
+    }
+    List<DetectedIncident> incidents = new ArrayList<>();
+    byIncident.forEach((id, windows) -> incidents.add(new DetectedIncident(id, windows, null)));
+    JsonNode truth = new ObjectMapper().readTree(dir.resolve("data/truth/truth.json").toFile());
+    return score(truth, incidents);
+  }
+
+  private static Instant instant(Row r, String column) {
+    return r.<Timestamp>getAs(column).toInstant();
   }
 
   /** Runs detection on a scenario generated before into {@code dir/data}. */

@@ -9,6 +9,7 @@ import com.outageimpact.SparkTestSession;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,11 +17,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Detection on generated scenarios: every impaired user-facing service is found, starting within
- * 10 minutes of its true impact start and ending within 30 minutes of its true recovery (or of
- * the end of its down state, where a degraded tail hides under the drain of reports; see
- * {@link DetectionScenarios.ServiceOutcome}); nothing is found for services that stayed up or
- * for the false-alarm blip; one incident. Services with sparse reports get coarser bounds.
+ * Detection on generated scenarios: every impaired user-facing service is found; nothing is
+ * found for services that stayed up or for the false-alarm blip; one incident.
+ *
+ * <p>From the reports alone ({@code detect}, and the reports' own start and end in the full run):
+ * starting within 10 minutes of its true impact start and ending within 30 minutes of its true
+ * recovery (or of the end of its down state, where a degraded tail hides under the drain of
+ * reports; see {@link DetectionScenarios.ServiceOutcome}); services with sparse reports get
+ * coarser bounds. In the full run, where failed transactions refine the windows, the issue's
+ * bounds against the true recovery, tails included ({@link RunWindows}).
  */
 class DetectionTest {
 
@@ -30,18 +35,45 @@ class DetectionTest {
 
   @TempDir Path tmp;
 
+  /** {@code detect}, reports alone, on the default scenario. */
+  @Test
+  void theDetectJobFindsEveryImpairedServiceAndNothingElse() throws Exception {
+    assertReportBounds("default (Monday afternoon, 5.5 hours)", DetectionScenarios.run(tmp, "--seed", "3"));
+  }
+
+  /** The variants through the full run: the reports' own windows, then the refined ones. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = ';', value = {
-      "default (Monday afternoon, 5.5 hours); --seed 3",
-      "30-minute outage; --seed 4 --outage-minutes 30",
-      "12-hour outage; --seed 5 --outage-minutes 720 --outage-start 2021-10-04T06:10:00Z",
-      "weekend; --seed 6 --outage-start 2021-10-09T13:20:00Z --outage-minutes 150",
-      "night-time; --seed 7 --outage-start 2021-10-05T02:05:00Z --outage-minutes 90 --root dns",
+      "30-minute outage; global; --seed 4 --outage-minutes 30",
+      "12-hour outage; global; --seed 5 --outage-minutes 720 --outage-start 2021-10-04T06:10:00Z",
+      "weekend; global; --seed 6 --outage-start 2021-10-09T13:20:00Z --outage-minutes 150",
+      "night-time; global; --seed 7 --outage-start 2021-10-05T02:05:00Z --outage-minutes 90 --root dns",
+      "regional (US); regional; --seed 8 --outage-regions US --outage-minutes 120",
   })
-  void findsEveryImpairedServiceAndNothingElse(String name, String args) throws Exception {
-    DetectionScenarios.Outcome outcome = DetectionScenarios.run(tmp, args.trim().split(" "));
+  void everyVariantLandsWithinTheBoundsInTheFullRun(String name, String scope, String args) throws Exception {
+    DetectionScenarios.Outcome outcome = DetectionScenarios.fullRun(tmp, args.trim().split(" "));
+    if (scope.equals("global")) {
+      assertReportBounds(name, outcome);
+    } else {
+      // A region's share of a sparse service's reports is sparser still: helpdesk's reports
+      // alone open this window 131 minutes late. Only the refined windows are held to bounds
+      // (and a service without one is a problem there).
+      assertOneIncidentAndNoFalseWindow(name, outcome);
+    }
+    assertEquals(scope, outcome.incidents().get(0).scope(), name + ": regions " + outcome.incidents().get(0).regions());
+    System.out.println(name + ", refined by the transactions:");
+    List<String> problems = RunWindows.problems(SparkTestSession.get(), tmp.resolve("data"), tmp.resolve("out"),
+        outcome.truth());
+    assertTrue(problems.isEmpty(), name + ": " + problems);
+  }
+
+  private static void assertOneIncidentAndNoFalseWindow(String name, DetectionScenarios.Outcome outcome) {
     assertEquals(1, outcome.incidents().size(), name + ": incidents " + outcome.incidents());
     assertTrue(outcome.falseWindows().isEmpty(), name + ": windows on services that stayed up " + outcome.falseWindows());
+  }
+
+  private static void assertReportBounds(String name, DetectionScenarios.Outcome outcome) {
+    assertOneIncidentAndNoFalseWindow(name, outcome);
     for (DetectionScenarios.ServiceOutcome service : outcome.impaired()) {
       assertNotNull(service.detected(), name + ": " + service.service() + " (" + service.state() + ") not detected");
       // Sparse series (under one report per bucket normally) have coarser bounds; see the README.
@@ -82,14 +114,15 @@ class DetectionTest {
     assertEquals(1, SparkTestSession.get().read().parquet(tmp.resolve("out/incident_summary").toString()).count());
   }
 
-  @ParameterizedTest(name = "regional {0}")
-  @CsvSource({"US", "DE"})
-  void aRegionalOutageIsReportedAsRegional(String region) throws Exception {
+  /** {@code detect}, reports alone, on an outage in Germany only (the full run above has one in the US). */
+  @Test
+  void theDetectJobReportsARegionalOutageAsRegional() throws Exception {
     DetectionScenarios.Outcome outcome = DetectionScenarios.run(tmp,
-        "--seed", "8", "--outage-regions", region, "--outage-minutes", "120");
-    assertEquals(1, outcome.incidents().size(), "incidents " + outcome.incidents());
+        "--seed", "8", "--outage-regions", "DE", "--outage-minutes", "120");
+    // Scope only: helpdesk, degraded in Germany alone, draws too few reports to be found here.
+    assertOneIncidentAndNoFalseWindow("regional (DE)", outcome);
     DetectedIncident incident = outcome.incidents().get(0);
     assertEquals("regional", incident.scope(), "regions " + incident.regions());
-    assertEquals(java.util.Set.of(region), incident.regions());
+    assertEquals(java.util.Set.of("DE"), incident.regions());
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.RunJob;
 import com.outageimpact.SparkTestSession;
+import com.outageimpact.detect.RunWindows;
 import com.outageimpact.generate.GenerateJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,7 +96,9 @@ class ImpactScenarioTest {
     }
     assertTrue(failures.isEmpty(), failures + " out of tolerance:\n" + report);
     checkTimeline(name, summary, new ObjectMapper().readTree(tmp.resolve("data/truth/truth.json").toFile()));
-    checkWindows(name, new ObjectMapper().readTree(tmp.resolve("data/truth/truth.json").toFile()));
+    List<String> windowProblems = RunWindows.problems(spark, tmp.resolve("data"), tmp.resolve("out"),
+        new ObjectMapper().readTree(tmp.resolve("data/truth/truth.json").toFile()));
+    assertTrue(windowProblems.isEmpty(), name + ": windows " + windowProblems);
     checkBreakdown(name, summary, 2.5 * totals.get("counterfactual_sd").asDouble());
   }
 
@@ -201,38 +204,6 @@ class ImpactScenarioTest {
     assertEquals(trulyDown, down.getInt(0), name + ": components down at the peak");
     assertEquals(0, down.getInt(1), name + ": components down before and after");
     assertEquals(0L, down.getLong(2), name + ": buckets without components_down");
-  }
-
-  /**
-   * Issue 3's bounds on the full run, where failed transactions refine the reports' windows: for
-   * every impaired user-facing service, its across-regions window starts within 10 minutes of the
-   * true impact start and ends within 30 of the true recovery, degraded tails included; the
-   * transactions only ever widen what the reports showed.
-   */
-  private void checkWindows(String name, JsonNode truth) {
-    Map<String, Row> windows = new HashMap<>();
-    for (Row w : spark.read().parquet(tmp.resolve("out/outage_windows").toString())
-        .filter(functions.col("region").equalTo("ALL")).collectAsList()) {
-      windows.put(w.getAs("service"), w);
-    }
-    for (JsonNode c : truth.get("components")) {
-      if (!"service".equals(c.get("kind").asText()) || "up".equals(c.get("state").asText())) {
-        continue;
-      }
-      String service = c.get("id").asText();
-      Row w = windows.get(service);
-      assertTrue(w != null, name + ": no window for " + service);
-      double startError = minutes(c.get("impact_start").asText(), w.getAs("start"));
-      double endError = minutes(c.get("impact_end").asText(), w.getAs("end"));
-      assertTrue(Math.abs(startError) <= 10, name + ": " + service + " start off by " + startError + " min");
-      assertTrue(Math.abs(endError) <= 30, name + ": " + service + " end off by " + endError + " min");
-      assertTrue(!w.<java.sql.Timestamp>getAs("report_start").before(w.getAs("start"))
-          && !w.<java.sql.Timestamp>getAs("report_end").after(w.getAs("end")), name + ": " + w);
-    }
-  }
-
-  private static double minutes(String truth, java.sql.Timestamp detected) {
-    return (detected.toInstant().getEpochSecond() - java.time.Instant.parse(truth).getEpochSecond()) / 60.0;
   }
 
   private static double number(Row r, String column) {
