@@ -23,7 +23,9 @@ import org.apache.spark.sql.functions;
  * broke and its last about 1/λ before it came back (exponential gaps). Where 3/λ (the 95th
  * percentile of that gap) exceeds a bound, no estimate from those failures could promise the
  * bound, so it is widened to 3/λ. Busy services fail several times a minute and keep the bounds;
- * a sparse, degraded one (helpdesk at 30% loss, a few attempts in 5 minutes) gets 20 to 40.
+ * a sparse, degraded one (helpdesk at 30% loss, a few attempts in 5 minutes) gets 20 to 70. A
+ * service with no failed attempt at all over its impairment has nothing to place its ends by: it
+ * must still have a window, but its ends are not bounded (no scenario in the tests has one).
  */
 public final class RunWindows {
 
