@@ -32,8 +32,11 @@ import org.apache.spark.sql.types.DataTypes;
  * regions for {@code ALL}) are counted per bucket from an hour before the incident to three hours
  * after it, beside all attempts. The span of buckets whose failures best stand out from the
  * service's normal failure rate (from the baseline weeks before) is found by Poisson likelihood;
- * when its evidence reaches the alarm threshold, the window starts no later than the span's first
- * bucket and ends no earlier than its last. Never the other way: the last failure comes a little
+ * when its evidence reaches the alarm threshold, the span is stretched over the failures just
+ * before or after it that stand out on their own at the confirm threshold (a degraded tail after a
+ * down state fails at a fraction of the down rate, which one rate for the whole span would leave
+ * out), and the window starts no later than the span's first bucket and ends no earlier than its
+ * last. Never the other way: the last failure comes a little
  * before the service is back, and a sparse service's first failure a little after it broke, so
  * each bounds the truth from one side. Whole buckets keep windows on the bucket grid that the
  * reports' windows and the timeline share. The reports' own start and end are kept
@@ -44,6 +47,9 @@ public final class TransactionEvidence {
 
   /** A span needs at least this many failed attempts to say anything. */
   static final int MIN_FAILURES = 3;
+
+  /** A stretch beside a span needs at least this many: one failure is an anecdote, two a rate. */
+  static final int MIN_EXTENSION_FAILURES = 2;
 
   private TransactionEvidence() {}
 
@@ -62,7 +68,7 @@ public final class TransactionEvidence {
         Series series = counts(transactions, businesses, from, to, params);
         List<OutageWindow> windows = new ArrayList<>();
         for (OutageWindow w : incident.windows()) {
-          Span span = series.span(w.service(), w.region(), params.alarmThreshold());
+          Span span = series.span(w.service(), w.region(), params);
           OutageWindow r = span == null ? w : w.withTransactions(span.start(), span.end());
           moved += r.equals(w) ? 0 : 1;
           windows.add(r);
@@ -133,9 +139,9 @@ public final class TransactionEvidence {
     }
 
     /** The span of one series' failures, or null when they do not stand out (or there are none). */
-    Span span(String service, String region, double threshold) {
+    Span span(String service, String region, DetectionParams params) {
       Counts c = byKey.get(service + "/" + region);
-      Counts.Found found = c == null ? null : c.span(threshold);
+      Counts.Found found = c == null ? null : c.span(params);
       return found == null ? null : new Span(Instant.ofEpochSecond(origin + found.from() * bucketSeconds),
           Instant.ofEpochSecond(origin + found.to() * bucketSeconds), found.failures(), found.evidence());
     }
@@ -160,10 +166,10 @@ public final class TransactionEvidence {
      * of "failures at their own rate per attempt inside, the normal rate outside" against "the
      * normal rate throughout": C ln(C / (N f)) - C + N f for C failures in N attempts, f the
      * normal rate. With no failure in the baseline weeks, f counts one (a rate that small is not
-     * zero, but not known better). Null when no span of 3 or more failures reaches
-     * {@code threshold}.
+     * zero, but not known better). Null when no span of 3 or more failures reaches the alarm
+     * threshold; otherwise that span, stretched by {@link #extend}.
      */
-    Found span(double threshold) {
+    Found span(DetectionParams params) {
       if (baselineAttempts == 0) {
         return null;
       }
@@ -184,7 +190,74 @@ public final class TransactionEvidence {
           }
         }
       }
-      return best != null && best.evidence() >= threshold ? best : null;
+      if (best == null || best.evidence() < params.alarmThreshold()) {
+        return null;
+      }
+      int maxQuiet = params.mergeGapMinutes() / params.bucketMinutes();
+      return extend(best, normal, params.confirmThreshold(), maxQuiet);
+    }
+
+    /**
+     * The span stretched, a stretch at a time, over the failures after and then before it whose
+     * own rate (over the stretch from the span's edge to them, the quiet buckets between
+     * included) stands out from the normal rate with {@code threshold} evidence. The best span's
+     * one rate is the down state's; a degraded tail fails at a fraction of it and lowers the rate
+     * of any span that includes it, so it is left out of the best span although it still stands
+     * out from normal. A stretch crosses no more than {@code maxQuiet} buckets without failures
+     * (the merge gap of the reports' windows), and its quiet buckets count against it, so stray
+     * failures long after the outage do not reach it.
+     */
+    private Found extend(Found span, double normal, double threshold, int maxQuiet) {
+      int from = span.from();
+      int to = span.to();
+      long total = span.failures();
+      for (int next; (next = bestStretch(to, attempts.length, normal, threshold, maxQuiet)) >= 0; to = next) {
+        total += sum(failures, to, next);
+      }
+      for (int next; (next = bestStretch(from, -1, normal, threshold, maxQuiet)) >= 0; from = next) {
+        total += sum(failures, next, from);
+      }
+      return new Found(from, to, total, span.evidence());
+    }
+
+    /**
+     * From edge {@code edge} of a span towards {@code limit} (exclusive; after the span when
+     * greater), the far edge of the stretch with the most evidence, or -1 when none reaches
+     * {@code threshold} with at least {@link #MIN_EXTENSION_FAILURES} failures. A stretch ends on
+     * a bucket with failures.
+     */
+    private int bestStretch(int edge, int limit, double normal, double threshold, int maxQuiet) {
+      int best = -1;
+      double bestEvidence = threshold;
+      long f = 0;
+      long m = 0;
+      int quiet = 0;
+      int step = limit > edge ? 1 : -1;
+      // After the span, buckets edge, edge+1, ...; before it, edge-1, edge-2, ...
+      for (int i = step > 0 ? edge : edge - 1; i != limit; i += step) {
+        quiet = failures[i] > 0 ? 0 : quiet + 1;
+        if (quiet > maxQuiet) {
+          break;
+        }
+        f += failures[i];
+        m += attempts[i];
+        if (failures[i] > 0 && f >= MIN_EXTENSION_FAILURES) {
+          double evidence = score(f, m, normal);
+          if (evidence >= bestEvidence) {
+            bestEvidence = evidence;
+            best = step > 0 ? i + 1 : i;
+          }
+        }
+      }
+      return best;
+    }
+
+    private static long sum(long[] values, int from, int to) {
+      long s = 0;
+      for (int i = from; i < to; i++) {
+        s += values[i];
+      }
+      return s;
     }
 
     private static double score(long f, long m, double normal) {

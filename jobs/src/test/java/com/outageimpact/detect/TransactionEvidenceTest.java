@@ -3,6 +3,7 @@ package com.outageimpact.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.SplittableRandom;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Where failed attempts stand out from a service's normal failure rate. */
 class TransactionEvidenceTest {
 
+  /** The defaults: alarm threshold 15, confirm threshold 8, 5-minute buckets, merge gap 30 minutes. */
+  private static final DetectionParams PARAMS = new DetectionParams(5, 4, 0.25, 3, 15, 8, 10, 30, 20, 30);
   private static final int BUCKETS = 120;
   private static final long T0 = Instant.parse("2021-10-04T12:00:00Z").getEpochSecond();
 
@@ -36,7 +39,7 @@ class TransactionEvidenceTest {
   @Test
   void failuresWithNoneNormallySpanFromTheFirstToTheLast() {
     TransactionEvidence.Counts c = counts(1, 4, 0, 20, 80, 0.6);
-    TransactionEvidence.Counts.Found span = c.span(15);
+    TransactionEvidence.Counts.Found span = c.span(PARAMS);
     assertNotNull(span);
     int firstBucket = 20;
     while (c.failures[firstBucket] == 0) {
@@ -59,38 +62,83 @@ class TransactionEvidenceTest {
     for (int i = 10; i < 20; i++) {
       series.add("messaging", "DE", i, 4, 2);
     }
-    TransactionEvidence.Span span = series.span("messaging", "ALL", 15);
+    TransactionEvidence.Span span = series.span("messaging", "ALL", PARAMS);
     assertEquals(Instant.ofEpochSecond(T0 + 10 * 300), span.start());
     assertEquals(Instant.ofEpochSecond(T0 + 20 * 300), span.end());
     assertEquals(20, span.failures());
-    assertNotNull(series.span("messaging", "DE", 15));
-    assertNull(series.span("messaging", "US", 15), "no failures in the US");
-    assertNull(series.span("helpdesk", "ALL", 15), "no transactions through it");
+    assertNotNull(series.span("messaging", "DE", PARAMS));
+    assertNull(series.span("messaging", "US", PARAMS), "no failures in the US");
+    assertNull(series.span("helpdesk", "ALL", PARAMS), "no transactions through it");
   }
 
   /** With failures normal (2% of attempts), stray ones outside the outage do not stretch it. */
   @Test
   void strayFailuresAtTheNormalRateDoNotStretchTheSpan() {
     for (long seed = 1; seed <= 20; seed++) {
-      TransactionEvidence.Counts.Found span = counts(seed, 20, 0.02, 30, 60, 0.5).span(15);
+      TransactionEvidence.Counts.Found span = counts(seed, 20, 0.02, 30, 60, 0.5).span(PARAMS);
       assertNotNull(span, "seed " + seed);
       assertEquals(30, span.from(), 2, "seed " + seed);
       assertEquals(60, span.to(), 2, "seed " + seed);
     }
   }
 
+  /**
+   * A degraded tail after the down state (6% of attempts failing instead of 90%)
+   * lowers the rate of any span that takes it in, so the best span stops where the service was
+   * down; the tail still stands out from a service that never fails, and the span is stretched
+   * over it, to within a lone last failure.
+   */
+  @Test
+  void aDegradedTailAfterTheDownStateIsTakenIn() {
+    for (long seed = 1; seed <= 10; seed++) {
+      TransactionEvidence.Counts c = counts(seed, 10, 0, 20, 60, 0.9);
+      SplittableRandom tail = new SplittableRandom(100 + seed);
+      for (int i = 60; i < 80; i++) {
+        c.failures[i] = 0;
+        for (int k = 0; k < c.attempts[i]; k++) {
+          c.failures[i] += tail.nextDouble() < 0.06 ? 1 : 0;
+        }
+      }
+      TransactionEvidence.Counts.Found span = c.span(PARAMS);
+      assertNotNull(span, "seed " + seed);
+      long leftOut = 0;
+      for (int i = span.to(); i < 80; i++) {
+        leftOut += c.failures[i];
+      }
+      // A lone last failure may be left out: one failure is no rate.
+      assertTrue(leftOut <= 1, "seed " + seed + ": " + leftOut + " of the tail's failures after the span");
+      assertTrue(span.to() > 62, "seed " + seed + ": the span ends at " + span.to());
+    }
+  }
+
+  /** Failures well after the outage, past a quiet half hour, are not taken in. */
+  @Test
+  void failuresPastAQuietHalfHourAreNotTakenIn() {
+    TransactionEvidence.Counts c = counts(1, 4, 0, 20, 60, 0.9);
+    c.failures[59] = Math.max(c.failures[59], 1);
+    c.failures[67] = 2;
+    c.failures[100] = 3;
+    c.attempts[67] = Math.max(c.attempts[67], 2);
+    c.attempts[100] = Math.max(c.attempts[100], 3);
+    TransactionEvidence.Counts.Found span = c.span(PARAMS);
+    assertEquals(60, span.to(), "seven quiet buckets (35 minutes) before bucket 67");
+    c.failures[66] = 1;
+    c.attempts[66] = Math.max(c.attempts[66], 1);
+    assertEquals(68, c.span(PARAMS).to(), "six quiet buckets before bucket 66; then 34 before bucket 100");
+  }
+
   @Test
   void nothingStandsOutWithoutAnOutageOrWithTooFewFailures() {
     for (long seed = 1; seed <= 20; seed++) {
-      assertNull(counts(seed, 20, 0.02, 0, 0, 0).span(15), "seed " + seed);
+      assertNull(counts(seed, 20, 0.02, 0, 0, 0).span(PARAMS), "seed " + seed);
     }
     // Two failures on a service that never fails: too few to place anything.
     TransactionEvidence.Counts two = counts(1, 4, 0, 0, 0, 0);
     two.failures[50] = 2;
-    assertNull(two.span(15));
+    assertNull(two.span(PARAMS));
     // No baseline to judge by.
     TransactionEvidence.Counts unknown = counts(1, 4, 0, 20, 80, 0.6);
     unknown.baselineAttempts = 0;
-    assertNull(unknown.span(15));
+    assertNull(unknown.span(PARAMS));
   }
 }
