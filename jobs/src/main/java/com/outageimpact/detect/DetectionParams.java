@@ -28,11 +28,11 @@ public record DetectionParams(
         .option("baseline-floor", "0.25", "lowest baseline, in reports per bucket, so that a few reports on a quiet series are no surge")
         .option("shift-ratio", "3", "the rise, as a multiple of the baseline, that the detector is tuned to find")
         .option("alarm-threshold", "15", "evidence (log-likelihood ratio) a window needs; higher means fewer, surer windows")
-        .option("confirm-threshold", "8", "evidence a series needs while other series show an incident (was this service hit too?)")
+        .option("confirm-threshold", "8", "evidence a series needs while other series show an incident (was this service hit too?); in run, also failed transactions just beside a window's span (a degraded tail)")
         .option("min-excess-reports", "10", "a window needs at least this many reports above its baseline")
         .option("min-duration-minutes", "30", "windows whose reports are anomalous for less time, drain included, are dropped (a false-alarm blip lasts 10-15 minutes and has no drain)")
         .option("min-incident-minutes", "20", "an incident needs a window impaired this long, drain not included (a blip's reports can keep the evidence up for a while after it stops; an outage lasts 30 minutes or more)")
-        .option("merge-gap-minutes", "30", "windows of one series closer than this are merged into one");
+        .option("merge-gap-minutes", "30", "windows of one series closer than this are merged into one; in run, the longest quiet stretch a window's failed transactions are followed across");
   }
 
   public static DetectionParams from(JobOptions options) {
