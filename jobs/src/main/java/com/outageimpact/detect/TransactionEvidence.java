@@ -36,12 +36,12 @@ import org.apache.spark.sql.types.DataTypes;
  * before or after it that stand out on their own at the confirm threshold (a degraded tail after a
  * down state fails at a fraction of the down rate, which one rate for the whole span would leave
  * out), and the window starts no later than the span's first bucket and ends no earlier than its
- * last. Never the other way: the last failure comes a little
- * before the service is back, and a sparse service's first failure a little after it broke, so
- * each bounds the truth from one side. Whole buckets keep windows on the bucket grid that the
- * reports' windows and the timeline share. The reports' own start and end are kept
- * ({@link OutageWindow#reportStart()}, {@link OutageWindow#reportEnd()}): the end the reports show
- * is the end of a down state, which downtime needs.
+ * last. Never the other way: the last failure comes a little before the service is back, and a
+ * sparse service's first failure a little after it broke, so each bounds the truth from one side.
+ * Whole buckets keep windows on the bucket grid that the reports' windows and the timeline share.
+ * The reports' own start and end are kept ({@link OutageWindow#reportStart()},
+ * {@link OutageWindow#reportEnd()}): the end the reports show is the end of a down state, which
+ * downtime needs.
  */
 public final class TransactionEvidence {
 
