@@ -194,7 +194,7 @@ public final class TransactionEvidence {
         return null;
       }
       int maxQuiet = params.mergeGapMinutes() / params.bucketMinutes();
-      return extend(best, normal, params.confirmThreshold(), maxQuiet);
+      return extend(best, normal, params.confirmThreshold(), maxQuiet, cumFailures);
     }
 
     /**
@@ -207,17 +207,17 @@ public final class TransactionEvidence {
      * (the merge gap of the reports' windows), and its quiet buckets count against it, so stray
      * failures long after the outage do not reach it.
      */
-    private Found extend(Found span, double normal, double threshold, int maxQuiet) {
+    private Found extend(Found span, double normal, double threshold, int maxQuiet, long[] cumFailures) {
       int from = span.from();
       int to = span.to();
-      long total = span.failures();
-      for (int next; (next = bestStretch(to, attempts.length, normal, threshold, maxQuiet)) >= 0; to = next) {
-        total += sum(failures, to, next);
+      int next;
+      while ((next = bestStretch(to, attempts.length, normal, threshold, maxQuiet)) >= 0) {
+        to = next;
       }
-      for (int next; (next = bestStretch(from, -1, normal, threshold, maxQuiet)) >= 0; from = next) {
-        total += sum(failures, next, from);
+      while ((next = bestStretch(from, -1, normal, threshold, maxQuiet)) >= 0) {
+        from = next;
       }
-      return new Found(from, to, total, span.evidence());
+      return new Found(from, to, cumFailures[to] - cumFailures[from], span.evidence());
     }
 
     /**
@@ -250,14 +250,6 @@ public final class TransactionEvidence {
         }
       }
       return best;
-    }
-
-    private static long sum(long[] values, int from, int to) {
-      long s = 0;
-      for (int i = from; i < to; i++) {
-        s += values[i];
-      }
-      return s;
     }
 
     private static double score(long f, long m, double normal) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.outageimpact.common.JobOptions;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class TransactionEvidenceTest {
 
   /** The defaults: alarm threshold 15, confirm threshold 8, 5-minute buckets, merge gap 30 minutes. */
-  private static final DetectionParams PARAMS = new DetectionParams(5, 4, 0.25, 3, 15, 8, 10, 30, 20, 30);
+  private static final DetectionParams PARAMS =
+      DetectionParams.from(DetectionParams.declare(new JobOptions("test", "")).parse(new String[0]));
   private static final int BUCKETS = 120;
   private static final long T0 = Instant.parse("2021-10-04T12:00:00Z").getEpochSecond();
 
