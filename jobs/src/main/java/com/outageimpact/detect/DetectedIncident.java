@@ -1,12 +1,12 @@
 package com.outageimpact.detect;
 
 import com.outageimpact.ingest.IncidentDeclaration;
-import com.outageimpact.schema.Schemas;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Overlapping outage windows grouped into one event, with the operator's declaration when one
- * matches it. Its id is the declared one, or derived from its start (stable across re-runs on
- * the same data, distinct for incidents that start at different times).
+ * matches it, and where it hit. Its id is the declared one, or derived from its start (stable
+ * across re-runs on the same data, distinct for incidents that start at different times).
  */
-public record DetectedIncident(String id, List<OutageWindow> windows, IncidentDeclaration declaration) {
+public record DetectedIncident(String id, List<OutageWindow> windows, IncidentDeclaration declaration,
+    Footprint footprint) {
 
   private static final Logger LOG = LoggerFactory.getLogger(DetectedIncident.class);
   private static final DateTimeFormatter ID_TIME =
@@ -28,10 +29,11 @@ public record DetectedIncident(String id, List<OutageWindow> windows, IncidentDe
   /**
    * Groups windows whose spans (start to drain end) overlap, keeps the groups with a window impaired
    * for at least {@code minMinutes} (the others are blips, logged), and matches the declaration to
-   * the group it overlaps most.
+   * the group it overlaps most. Each incident's footprint is where its windows are, against
+   * {@code knownRegions}, the regions the data has.
    */
   public static List<DetectedIncident> group(List<OutageWindow> windows, IncidentDeclaration declaration,
-      int minMinutes) {
+      int minMinutes, Collection<String> knownRegions) {
     List<OutageWindow> sorted = new ArrayList<>(windows);
     sorted.sort(Comparator.comparing(OutageWindow::start));
     List<List<OutageWindow>> groups = new ArrayList<>();
@@ -71,8 +73,10 @@ public record DetectedIncident(String id, List<OutageWindow> windows, IncidentDe
       List<OutageWindow> group = groups.get(i);
       Instant start = group.stream().map(OutageWindow::start).min(Comparator.naturalOrder()).orElseThrow();
       boolean declared = i == declaredGroup;
+      Footprint footprint = new Footprint(new TreeSet<>(group.stream().map(OutageWindow::region).toList()),
+          new TreeSet<>(), new TreeSet<>(knownRegions));
       incidents.add(new DetectedIncident(declared ? declaration.id() : "incident-" + ID_TIME.format(start),
-          List.copyOf(group), declared ? declaration : null));
+          List.copyOf(group), declared ? declaration : null, footprint));
     }
     return incidents;
   }
@@ -108,17 +112,9 @@ public record DetectedIncident(String id, List<OutageWindow> windows, IncidentDe
     return windows.stream().map(OutageWindow::firstAlarmAt).min(Comparator.naturalOrder()).orElseThrow();
   }
 
-  /** Regions with a window of their own (reports without a region say nothing about where). */
-  public TreeSet<String> regions() {
-    TreeSet<String> regions = new TreeSet<>();
-    windows.stream().filter(w -> !w.acrossRegions() && !Schemas.UNKNOWN_REGION.equals(w.region()))
-        .forEach(w -> regions.add(w.region()));
-    return regions;
-  }
-
-  /** {@code regional} when the reports rose in one region only, else {@code global}. */
-  public String scope() {
-    return regions().size() == 1 ? "regional" : "global";
+  /** The same incident with its windows refined and its footprint widened (by the transactions). */
+  public DetectedIncident with(List<OutageWindow> refinedWindows, Footprint widened) {
+    return new DetectedIncident(id, List.copyOf(refinedWindows), declaration, widened);
   }
 
   public TreeSet<String> services() {

@@ -55,7 +55,7 @@ public final class Detection {
       }
       Dataset<Row> scored = ReportSeries.scan(counts, extent, params, List.of());
       List<OutageWindow> windows = WindowDetector.windows(scored, params);
-      List<DetectedIncident> incidents = DetectedIncident.group(windows, declaration, params.minIncidentMinutes());
+      List<DetectedIncident> incidents = DetectedIncident.group(windows, declaration, params.minIncidentMinutes(), extent.regions());
       if (!incidents.isEmpty()) {
         // Second pass: within each incident (from an hour before it), which other series rose too.
         List<long[]> focus = new ArrayList<>();
@@ -69,7 +69,7 @@ public final class Detection {
       // Read twice: for the windows now, for the timeline when publishing.
       scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
       windows = WindowDetector.windows(scored, params);
-      incidents = DetectedIncident.group(windows, declaration, params.minIncidentMinutes());
+      incidents = DetectedIncident.group(windows, declaration, params.minIncidentMinutes(), extent.regions());
       counts.unpersist();
       stage.count("windows", incidents.stream().mapToInt(i -> i.windows().size()).sum()).count("incidents", incidents.size());
       return new Result(incidents, scored, params);

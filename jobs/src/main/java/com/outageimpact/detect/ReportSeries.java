@@ -51,17 +51,21 @@ public final class ReportSeries {
     }
   }
 
-  /** The bucket span of all series (first bucket, number of buckets) and how many series there are. */
-  public record Extent(long first, int length, long series) {}
+  /**
+   * The bucket span of all series (first bucket, number of buckets), how many series there are,
+   * and the regions the reports name (a handful: at most the ISO 3166 codes).
+   */
+  public record Extent(long first, int length, long series, List<String> regions) {}
 
   /** The counts' extent, or null when there are no reports. Read once; both scans share it. */
   public static Extent extent(Dataset<Row> counts) {
     Row range = counts.agg(expr("min(bucket_index)"), expr("max(bucket_index)"),
-        expr("count(DISTINCT service, region)")).first();
+        expr("count(DISTINCT service, region)"), expr("collect_set(region)")).first();
     if (range.isNullAt(0)) {
       return null;
     }
-    return new Extent(range.getLong(0), Math.toIntExact(range.getLong(1) - range.getLong(0) + 1), range.getLong(2));
+    return new Extent(range.getLong(0), Math.toIntExact(range.getLong(1) - range.getLong(0) + 1), range.getLong(2),
+        range.getList(3));
   }
 
   /**

@@ -16,8 +16,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -42,6 +46,9 @@ import org.apache.spark.sql.types.DataTypes;
  * The reports' own start and end are kept ({@link OutageWindow#reportStart()},
  * {@link OutageWindow#reportEnd()}): the end the reports show is the end of a down state, which
  * downtime needs.
+ *
+ * <p>The same spans widen the incident's {@link Footprint}: a region where the failures of one of
+ * its services stand out was hit, whether or not its users reported it.
  */
 public final class TransactionEvidence {
 
@@ -62,6 +69,9 @@ public final class TransactionEvidence {
     try (StageTimer.Stage stage = timer.start("detect.transactions")) {
       List<DetectedIncident> refined = new ArrayList<>();
       int moved = 0;
+      int widened = 0;
+      // The businesses' regions are the data's too: a region whose users filed no report can still be hit.
+      List<String> businessRegions = businesses.select("region").distinct().as(Encoders.STRING()).collectAsList();
       for (DetectedIncident incident : incidents) {
         Instant from = incident.start().minus(Detection.FOCUS_BEFORE);
         Instant to = incident.end().plus(Detection.TIMELINE_AFTER);
@@ -73,9 +83,14 @@ public final class TransactionEvidence {
           moved += r.equals(w) ? 0 : 1;
           windows.add(r);
         }
-        refined.add(new DetectedIncident(incident.id(), List.copyOf(windows), incident.declaration()));
+        Footprint footprint = incident.footprint().withKnown(businessRegions)
+            .withFailed(series.regionsStandingOut(
+                windows.stream().map(OutageWindow::service).collect(Collectors.toSet()), params));
+        widened += footprint.regions().size() - incident.footprint().regions().size();
+        refined.add(incident.with(windows, footprint));
       }
-      stage.count("windows", incidents.stream().mapToInt(i -> i.windows().size()).sum()).count("moved", moved);
+      stage.count("windows", incidents.stream().mapToInt(i -> i.windows().size()).sum()).count("moved", moved)
+          .count("regions added", widened);
       return refined;
     }
   }
@@ -136,6 +151,24 @@ public final class TransactionEvidence {
           c.failures[bucket] += failures;
         }
       }
+    }
+
+    /**
+     * The regions where a failure span of one of {@code services} stands out: they were hit,
+     * whether or not their users reported it.
+     */
+    Set<String> regionsStandingOut(Set<String> services, DetectionParams params) {
+      Set<String> regions = new TreeSet<>();
+      for (String key : byKey.keySet()) {
+        int slash = key.lastIndexOf('/');
+        String service = key.substring(0, slash);
+        String region = key.substring(slash + 1);
+        if (services.contains(service) && !ReportSeries.ALL_REGIONS.equals(region) && !regions.contains(region)
+            && span(service, region, params) != null) {
+          regions.add(region);
+        }
+      }
+      return regions;
     }
 
     /** The span of one series' failures, or null when they do not stand out (or there are none). */

@@ -18,6 +18,7 @@ import com.outageimpact.cascade.ServiceImpacts.ComponentImpact;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.DetectedIncident;
 import com.outageimpact.detect.Detection;
+import com.outageimpact.detect.Footprint;
 import com.outageimpact.ingest.IngestedData;
 import com.outageimpact.publish.Publisher;
 import com.outageimpact.schema.Schemas;
@@ -125,10 +126,10 @@ public final class ImpactStage {
           }
         }
       }
-      List<String> hitRegions = "regional".equals(incident.scope()) ? List.copyOf(incident.regions()) : null;
+      Footprint footprint = incident.footprint();
       Dataset<Row> businesses = data.businesses().accepted();
       Dataset<Row> streams = StreamLosses.compute(spark, data.transactions().accepted(), businesses, impaired,
-          hitRegions, preStart, windowStart, windowEnd, baselineWeeks).persist(StorageLevel.MEMORY_AND_DISK());
+          footprint, preStart, windowStart, windowEnd, baselineWeeks).persist(StorageLevel.MEMORY_AND_DISK());
       // Materialized once, as a Spark job of its own with a description: the one pass over the
       // transactions is the heavy part of the stage, and this names it in the Spark UI and REST API
       // (the cluster test kills an executor while it runs).
@@ -151,9 +152,9 @@ public final class ImpactStage {
       Dataset<Row> downIntervals = spark.createDataFrame(downRows, new StructType()
           .add("service", DataTypes.StringType).add("down_start", DataTypes.LongType)
           .add("down_end", DataTypes.LongType));
-      Column regionHit = hitRegions == null ? lit(true) : col("region").isin(hitRegions.toArray());
+      // Affected, downtime and credits only where the footprint places the business.
       Dataset<Row> hitReliance = reliance.join(broadcast(businesses.select("business_id", "region")), "business_id")
-          .filter(regionHit);
+          .filter(footprint.covers(col("region")));
       Dataset<Row> affected = hitReliance.join(broadcast(impairedServices), "service")
           .select("business_id").distinct().withColumn("affected", lit(true));
       // Downtime: the union of the down intervals of the services it relies on; availability counts

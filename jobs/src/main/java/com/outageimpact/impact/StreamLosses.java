@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
+import com.outageimpact.detect.Footprint;
 import com.outageimpact.schema.Schemas;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -54,11 +55,11 @@ final class StreamLosses {
 
   /**
    * @param services impaired services: service id to its recovery (end of impact)
-   * @param hitRegions regions the incident hit, or null for everywhere
+   * @param footprint where the incident hit
    * @param weeks usable baseline weeks (the data must cover them)
    */
   static Dataset<Row> compute(SparkSession spark, Dataset<Row> transactions, Dataset<Row> businesses,
-      Map<String, Instant> services, List<String> hitRegions, Instant preStart, Instant windowStart,
+      Map<String, Instant> services, Footprint footprint, Instant preStart, Instant windowStart,
       Instant windowEnd, int weeks) {
     long pre = preStart.getEpochSecond();
     long start = windowStart.getEpochSecond();
@@ -100,13 +101,10 @@ final class StreamLosses {
     Dataset<Row> streams = tx.groupBy(col("business_id"), col("service"), col("recovery_at"))
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
 
-    // Which streams the incident hit: an impaired service, in a region it hit.
+    // Which streams the incident may have hit: an impaired service, where its loss is estimated.
     Dataset<Row> info = businesses.select(col("business_id"), col("region").as("business_region"));
     streams = streams.join(broadcast(info), "business_id");
-    Column hit = col("recovery_at").isNotNull();
-    if (hitRegions != null) {
-      hit = hit.and(col("business_region").isin(hitRegions.toArray()));
-    }
+    Column hit = col("recovery_at").isNotNull().and(footprint.estimates(col("business_region")));
     streams = streams.withColumn("hit", hit).join(levels(streams, weeks), "business_id");
 
     Column level = level(0);

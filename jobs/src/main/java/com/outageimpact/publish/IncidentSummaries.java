@@ -49,8 +49,8 @@ public final class IncidentSummaries {
     List<OutageWindow> headline = incident.headlineWindows();
     String declaredRoot = incident.declaration() == null ? null : incident.declaration().rootComponent();
     return RowFactory.create(incident.id(), incident.declaration() != null,
-        cascade == null ? declaredRoot : cascade.root(), incident.scope(),
-        String.join(",", incident.regions()), ts(start), ts(incident.end()),
+        cascade == null ? declaredRoot : cascade.root(), incident.footprint().scope(),
+        String.join(",", incident.footprint().regions()), ts(start), ts(incident.end()),
         minutes(start, incident.end()), ts(incident.firstAlarm()), minutes(start, incident.firstAlarm()),
         incident.acknowledgedAt().map(at -> minutes(start, at)).orElse(null),
         incident.declared("resolved").map(at -> minutes(start, at)).orElse(null),

@@ -24,7 +24,7 @@ class DetectedIncidentTest {
    */
   @Test
   void aBlipWhoseEvidenceLingersIsNoIncident() {
-    assertEquals(List.of(), DetectedIncident.group(List.of(window("messaging", "BR", 0, 5, 30)), null, 20));
+    assertEquals(List.of(), DetectedIncident.group(List.of(window("messaging", "BR", 0, 5, 30)), null, 20, List.of()));
   }
 
   /** A short window of a small service counts within an incident that other windows establish. */
@@ -32,7 +32,7 @@ class DetectedIncidentTest {
   void shortWindowsStayInAnIncidentWithALongOne() {
     List<DetectedIncident> incidents = DetectedIncident.group(List.of(
         window("messaging", "ALL", 0, 30, 120), window("helpdesk", "ALL", 10, 20, 40),
-        window("messaging", "BR", 300, 305, 330)), null, 20);
+        window("messaging", "BR", 300, 305, 330)), null, 20, List.of());
     assertEquals(1, incidents.size(), incidents.toString());
     assertEquals(2, incidents.get(0).windows().size());
     assertEquals(T, incidents.get(0).start());

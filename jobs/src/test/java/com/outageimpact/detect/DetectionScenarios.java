@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -105,7 +106,9 @@ final class DetectionScenarios {
           r.<Double>getAs("peak_ratio"), instant(r, "report_start"), instant(r, "report_end")));
     }
     List<DetectedIncident> incidents = new ArrayList<>();
-    byIncident.forEach((id, windows) -> incidents.add(new DetectedIncident(id, windows, null)));
+    // The footprint as the windows show it; the published one (transactions widen it) is in incident_summary.
+    byIncident.forEach((id, windows) -> incidents.add(new DetectedIncident(id, windows, null,
+        new Footprint(new TreeSet<>(windows.stream().map(OutageWindow::region).toList()), null, null))));
     JsonNode truth = new ObjectMapper().readTree(dir.resolve("data/truth/truth.json").toFile());
     return score(truth, incidents);
   }

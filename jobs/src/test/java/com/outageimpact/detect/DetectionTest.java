@@ -60,7 +60,8 @@ class DetectionTest {
       // (and a service without one is a problem there).
       assertOneIncidentAndNoFalseWindow(name, outcome);
     }
-    assertEquals(scope, outcome.incidents().get(0).scope(), name + ": regions " + outcome.incidents().get(0).regions());
+    Row summary = SparkTestSession.get().read().parquet(tmp.resolve("out/incident_summary").toString()).first();
+    assertEquals(scope, summary.getAs("scope"), name + ": regions " + summary.getAs("regions"));
     System.out.println(name + ", refined by the transactions:");
     List<String> problems = RunWindows.problems(SparkTestSession.get(), tmp.resolve("data"), tmp.resolve("out"),
         outcome.truth());
@@ -121,8 +122,8 @@ class DetectionTest {
         "--seed", "8", "--outage-regions", "DE", "--outage-minutes", "120");
     // Scope only: helpdesk, degraded in Germany alone, draws too few reports to be found here.
     assertOneIncidentAndNoFalseWindow("regional (DE)", outcome);
-    DetectedIncident incident = outcome.incidents().get(0);
-    assertEquals("regional", incident.scope(), "regions " + incident.regions());
-    assertEquals(java.util.Set.of("DE"), incident.regions());
+    Footprint footprint = outcome.incidents().get(0).footprint();
+    assertEquals("regional", footprint.scope(), "regions " + footprint.regions());
+    assertEquals(java.util.Set.of("DE"), footprint.regions());
   }
 }

@@ -73,6 +73,30 @@ class TransactionEvidenceTest {
     assertNull(series.span("helpdesk", "ALL", PARAMS), "no transactions through it");
   }
 
+  /**
+   * A region where the failures of one of the incident's services stand out is hit; failures at
+   * the normal rate, or of another service, place nothing.
+   */
+  @Test
+  void theRegionsWhereAnIncidentServiceFailedStandOut() {
+    TransactionEvidence.Series series = new TransactionEvidence.Series(BUCKETS, T0, 300);
+    for (String region : java.util.List.of("US", "BR", "DE", "JP")) {
+      series.add("messaging", region, -1, 100_000, 1_000);
+      series.add("gaming", region, -1, 100_000, 1_000);
+    }
+    for (int i = 10; i < 40; i++) {
+      series.add("messaging", "US", i, 20, 12);
+      series.add("messaging", "BR", i, 3, 2);
+      series.add("messaging", "DE", i, 20, 0);
+      series.add("gaming", "JP", i, 20, 12);
+    }
+    // One normal-rate failure in Germany's 600 attempts.
+    series.add("messaging", "DE", 25, 0, 1);
+    assertEquals(java.util.Set.of("BR", "US"), series.regionsStandingOut(java.util.Set.of("messaging"), PARAMS));
+    assertEquals(java.util.Set.of("BR", "JP", "US"),
+        series.regionsStandingOut(java.util.Set.of("messaging", "gaming"), PARAMS));
+  }
+
   /** With failures normal (2% of attempts), stray ones outside the outage do not stretch it. */
   @Test
   void strayFailuresAtTheNormalRateDoNotStretchTheSpan() {

@@ -33,13 +33,22 @@ class ImpactScenarioTest {
 
   @TempDir Path tmp;
 
+  /**
+   * Everywhere, in one region and in a subset of regions: the footprint (scope and regions) as
+   * generated; outside it no business is affected, down or owed a credit.
+   */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = ';', value = {
-      "default outage, 250 businesses; --seed 31 --businesses 250 --transactions 400000",
-      "2-hour outage, more rebound; --seed 32 --businesses 150 --transactions 250000 --outage-minutes 120"
+      "default outage, 250 businesses; global; ; --seed 31 --businesses 250 --transactions 400000",
+      "2-hour outage, more rebound; global; ; --seed 32 --businesses 150 --transactions 250000 --outage-minutes 120"
           + " --rebound-scale 1.5 --outage-start 2021-10-05T10:20:00Z",
+      "one region (DE); regional; DE; --seed 33 --businesses 250 --transactions 400000 --outage-regions DE"
+          + " --outage-minutes 240",
+      "three regions (US, BR, IN); multi_region; BR,IN,US; --seed 35 --businesses 250 --transactions 400000"
+          + " --outage-regions US,BR,IN --root dns --outage-start 2021-10-09T13:20:00Z",
   })
-  void sectorLossesLandWithinTheirToleranceAndCountsAreExact(String name, String args) throws Exception {
+  void sectorLossesLandWithinTheirToleranceAndCountsAreExact(String name, String scope, String regions, String args)
+      throws Exception {
     List<String> generate = new ArrayList<>(List.of("--out", tmp.resolve("data").toString(), "--bad-rows", "1"));
     generate.addAll(List.of(args.trim().split(" ")));
     GenerateJob.run(spark, GenerateJob.options().parse(generate.toArray(String[]::new)));
@@ -85,6 +94,11 @@ class ImpactScenarioTest {
     }
     JsonNode totals = new ObjectMapper().readTree(tmp.resolve("data/truth/truth.json").toFile()).get("totals");
     Row summary = spark.read().parquet(tmp.resolve("out/incident_summary").toString()).first();
+    assertEquals(scope, summary.getAs("scope"), name + ": scope, regions " + summary.getAs("regions"));
+    if (regions != null) {
+      assertEquals(regions, summary.getAs("regions"), name + ": regions");
+    }
+    checkBusinesses(name);
     double trueTotal = totals.get("net_loss").asDouble();
     double totalError = summary.<Double>getAs("net_loss") - trueTotal;
     double totalTolerance = Math.max(0.02 * Math.abs(trueTotal), 2.5 * totals.get("counterfactual_sd").asDouble());
@@ -100,6 +114,39 @@ class ImpactScenarioTest {
         new ObjectMapper().readTree(tmp.resolve("data/truth/truth.json").toFile()));
     assertTrue(windowProblems.isEmpty(), name + ": windows " + windowProblems);
     checkBreakdown(name, summary, 2.5 * totals.get("counterfactual_sd").asDouble());
+  }
+
+  /**
+   * Per business against the truth: affected exactly; down (any downtime) exactly, so that outside
+   * the footprint nobody is; the downtime itself within the detected windows' bounds (10 minutes
+   * on the start, 30 on the end: {@link RunWindows}); the SLA credit exactly.
+   */
+  private void checkBusinesses(String name) {
+    Map<String, Row> truth = new HashMap<>();
+    for (Row r : spark.read().option("header", true).option("inferSchema", true)
+        .csv(tmp.resolve("data/truth/businesses").toString()).collectAsList()) {
+      truth.put(r.getAs("business_id"), r);
+    }
+    List<Row> estimated = spark.read().parquet(tmp.resolve("out/business_impact").toString()).collectAsList();
+    assertEquals(truth.size(), estimated.size(), name + ": businesses");
+    double worst = 0;
+    double downtime = 0;
+    double trueDowntime = 0;
+    for (Row e : estimated) {
+      Row t = truth.get(e.<String>getAs("business_id"));
+      String what = name + ": business " + e.getAs("business_id") + " in " + e.getAs("region");
+      assertEquals(t.<Boolean>getAs("affected"), e.<Boolean>getAs("affected"), what + " affected");
+      double down = e.<Double>getAs("downtime_minutes");
+      double trueDown = number(t, "downtime_minutes");
+      assertEquals(trueDown > 0, down > 0, what + " down " + down + " against " + trueDown);
+      worst = Math.max(worst, Math.abs(down - trueDown));
+      downtime += down;
+      trueDowntime += trueDown;
+      assertEquals(number(t, "sla_credit"), e.<Double>getAs("sla_credit"), 1e-6, what + " SLA credit");
+    }
+    System.out.printf("  downtime: %.1f business-minutes, true %.1f (%+.2f%%), worst business %.1f minutes off%n",
+        downtime, trueDowntime, 100 * (downtime - trueDowntime) / trueDowntime, worst);
+    assertTrue(worst <= 40, name + ": a business's downtime " + worst + " minutes off");
   }
 
   /**
