@@ -1,12 +1,17 @@
 package com.outageimpact.detect;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.outageimpact.SparkTestSession;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 /** Where an incident hit, against the regions the data has. */
@@ -48,6 +53,22 @@ class FootprintTest {
     assertEquals(Set.of("DE", "US"), f.known());
     assertEquals("regional", f.scope());
     assertEquals("global", footprint(List.of("ALL", "ZZ"), List.of(), EIGHT).scope());
+  }
+
+  /**
+   * Claims (affected, downtime, credits) need the business's region in the footprint; its money is
+   * estimated there and where its region is unknown. Everywhere, for a global incident.
+   */
+  @Test
+  void aBusinessWithoutARegionIsEstimatedButNotClaimed() {
+    Dataset<Row> businesses = SparkTestSession.get().createDataset(List.of("US", "DE", "ZZ"), Encoders.STRING())
+        .toDF("region");
+    Footprint regional = footprint(List.of("US"), List.of(), EIGHT);
+    List<Row> rows = businesses.select(col("region"), regional.covers(col("region")),
+        regional.estimates(col("region"))).orderBy("region").collectAsList();
+    assertEquals("[[DE,false,false], [US,true,true], [ZZ,false,true]]", rows.toString());
+    Footprint global = footprint(EIGHT, List.of(), EIGHT);
+    assertEquals(3, businesses.filter(global.covers(col("region")).and(global.estimates(col("region")))).count());
   }
 
   /** Failed transactions add the regions the reports missed; the reports' regions stay. */
