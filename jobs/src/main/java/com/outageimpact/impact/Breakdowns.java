@@ -59,12 +59,16 @@ final class Breakdowns {
         sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
         sum("loss_variance").as("loss_variance"), sum("failed_txns").as("failed_txns"),
         sum("failed_value").as("failed_value"));
-    // Null-safe on service: transactions without one form their own row.
-    Dataset<Row> pairs = money.join(reliance.withColumn("relies", lit(true)),
-            money.col("business_id").equalTo(reliance.col("business_id"))
-                .and(money.col("service").eqNullSafe(reliance.col("service"))), "full_outer")
-        .select(coalesce(money.col("business_id"), reliance.col("business_id")).as("business_id"),
-            coalesce(money.col("service"), reliance.col("service")).as("service"),
+    // Null-safe on service: transactions without one form their own row. Reliance's columns are
+    // renamed: without business_services it is derived from the same streams, and Spark cannot
+    // tell two columns of one lineage apart in a self-join.
+    Dataset<Row> relied = reliance.select(col("business_id").as("relied_business_id"),
+        col("service").as("relied_service"));
+    Dataset<Row> pairs = money.join(relied,
+            col("business_id").equalTo(col("relied_business_id"))
+                .and(col("service").eqNullSafe(col("relied_service"))), "full_outer")
+        .select(coalesce(col("business_id"), col("relied_business_id")).as("business_id"),
+            coalesce(col("service"), col("relied_service")).as("service"),
             col("expected_value"), col("actual_value"), col("gross_loss"), col("recovered"), col("loss_variance"),
             col("failed_txns"), col("failed_value"))
         .join(affectedReliance.withColumn("affected", lit(true)), key, "left")
