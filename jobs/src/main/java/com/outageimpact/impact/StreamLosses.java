@@ -51,6 +51,7 @@ import org.apache.spark.storage.StorageLevel;
 final class StreamLosses {
 
   static final long WEEK = 7 * 86400L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamLosses.class);
 
   private StreamLosses() {}
 
@@ -79,7 +80,7 @@ final class StreamLosses {
 
   /** How many baseline weeks the estimate combines out of {@code weeks} covered ones ({@link #keptWeeks}). */
   static int combinedWeeks(int weeks) {
-    return weeks;
+    return weeks >= 3 ? weeks - 1 : weeks;
   }
 
   /**
@@ -220,7 +221,11 @@ final class StreamLosses {
         for (int j = 0; j < weeks; j++) {
           week[j] = r.getDouble(1 + p * weeks + j);
         }
-        int out = -1;
+        int out = weeks >= 3 ? farthestFromMedian(week) : -1;
+        if (out >= 0) {
+          LOG.info("{} {}: baseline week {} left out (total {} against median-of-weeks {})", values[0],
+              p == 0 ? "impaired part" : "recovery part", out + 1, Math.round(week[out]), Math.round(median(week)));
+        }
         for (int j = 0; j < weeks; j++) {
           values[1 + p * weeks + j] = j == out ? 0.0 : 1.0;
         }
@@ -232,17 +237,21 @@ final class StreamLosses {
 
   /** Index of the value farthest from the median (the first on a tie). */
   static int farthestFromMedian(double[] values) {
-    double[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
-    int n = sorted.length;
-    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    double median = median(values);
     int far = 0;
-    for (int i = 1; i < n; i++) {
+    for (int i = 1; i < values.length; i++) {
       if (Math.abs(values[i] - median) > Math.abs(values[far] - median)) {
         far = i;
       }
     }
     return far;
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** Mean of a part over the kept baseline weeks ({@link #keptWeeks}), leaving out week {@code except}. */
