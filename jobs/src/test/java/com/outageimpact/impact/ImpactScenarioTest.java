@@ -85,6 +85,10 @@ class ImpactScenarioTest {
     }
     JsonNode totals = new ObjectMapper().readTree(tmp.resolve("data/truth/truth.json").toFile()).get("totals");
     Row summary = spark.read().parquet(tmp.resolve("out/incident_summary").toString()).first();
+    // The generator writes more than four weeks before the outage: every baseline week is covered.
+    assertEquals(4, summary.<Integer>getAs("baseline_weeks_used"), name + ": baseline weeks used");
+    assertEquals(4, manifest.get("baseline_weeks_used").get(summary.<String>getAs("incident_id")).asInt(),
+        name + ": manifest " + manifest.get("baseline_weeks_used"));
     double trueTotal = totals.get("net_loss").asDouble();
     double totalError = summary.<Double>getAs("net_loss") - trueTotal;
     double totalTolerance = Math.max(0.02 * Math.abs(trueTotal), 2.5 * totals.get("counterfactual_sd").asDouble());
