@@ -152,8 +152,8 @@ public final class RunJob {
         weeksUsed.put(finding.incident().id(), weeks);
         if (weeks == 0) {
           // Nothing to compare with: publish detection and cascade, and no money rather than a guess.
-          String reason = "no baseline week covered: the transactions start less than a week plus --level-hours "
-              + "before the incident's level window";
+          String reason = "no baseline week covered: the transactions start less than a week before the "
+              + "incident's level window (the --level-hours before its analysis window)";
           LOG.warn("incident {}: loss not estimated ({})", finding.incident().id(), reason);
           notEstimated.put(finding.incident().id(), reason);
           continue;
