@@ -57,7 +57,7 @@ public final class DetectJob {
       try (StageTimer.Stage stage = timer.start("publish")) {
         List<String> ids = Detection.stage(publisher, spark, result);
         Timelines.stage(publisher, spark, result, List.of(), List.of());
-        IncidentSummaries.stage(publisher, spark, result.incidents(), List.of(), List.of());
+        IncidentSummaries.stage(publisher, spark, result.incidents(), List.of(), List.of(), java.util.Map.of());
         Manifest manifest = new Manifest("detect", publisher.runId(), startedAt, spark.version())
             .parameters(options.effectiveValues()).input(data.reports().counts()).output("rejects/reports")
             .put("incidents", ids);

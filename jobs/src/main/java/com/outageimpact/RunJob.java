@@ -27,7 +27,9 @@ import com.outageimpact.schema.Schemas;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -141,9 +143,27 @@ public final class RunJob {
               rateLookback),
           timer);
       List<ImpactStage.Impact> impacts = new ArrayList<>();
+      Map<String, Integer> weeksUsed = new LinkedHashMap<>();
+      Map<String, String> notEstimated = new LinkedHashMap<>();
       for (CascadeStage.Finding finding : cascade) {
-        impacts.add(ImpactStage.estimate(spark, data, finding, detectionParams.baselineWeeks(),
+        // Only baseline weeks the data wholly covers: a week it starts inside has short sums.
+        int weeks = ImpactStage.coveredWeeks(data, finding.incident(), detectionParams.baselineWeeks(),
+            options.getDouble("level-hours"));
+        weeksUsed.put(finding.incident().id(), weeks);
+        if (weeks == 0) {
+          // Nothing to compare with: publish detection and cascade, and no money rather than a guess.
+          String reason = "no baseline week covered: the transactions start less than a week before the "
+              + "incident's level window (the --level-hours before its analysis window)";
+          LOG.warn("incident {}: loss not estimated ({})", finding.incident().id(), reason);
+          notEstimated.put(finding.incident().id(), reason);
+          continue;
+        }
+        impacts.add(ImpactStage.estimate(spark, data, finding, weeks,
             options.getDouble("recovery-hours"), options.getDouble("level-hours"), detectionParams.bucketSeconds(), timer));
+      }
+      manifest.put("baseline_weeks_used", weeksUsed);
+      if (!notEstimated.isEmpty()) {
+        manifest.put("impact_not_estimated", notEstimated);
       }
       String json;
       try (StageTimer.Stage stage = timer.start("publish")) {
@@ -151,7 +171,7 @@ public final class RunJob {
         CascadeStage.stage(publisher, spark, cascade);
         ImpactStage.stage(publisher, impacts);
         Timelines.stage(publisher, spark, detection, cascade, impacts);
-        IncidentSummaries.stage(publisher, spark, detection.incidents(), cascade, impacts);
+        IncidentSummaries.stage(publisher, spark, detection.incidents(), cascade, impacts, weeksUsed);
         if (!incidents.isEmpty()) {
           Detection.TABLES.forEach(manifest::output);
           CascadeStage.TABLES.forEach(manifest::output);

@@ -61,7 +61,7 @@ public final class ImpactStage {
    * [timelineFrom, timelineTo).
    */
   public record Impact(String incidentId, Dataset<Row> businesses, Dataset<Row> sectors, Dataset<Row> breakdown,
-      Row totals, double netLossHalfWidth,
+      Row totals, double netLossHalfWidth, int baselineWeeksUsed,
       Dataset<Row> timelineValues, Instant timelineFrom, Instant timelineTo, List<Dataset<Row>> cached) {
     /** Frees the cached tables once they are published. */
     public void release() {
@@ -104,6 +104,15 @@ public final class ImpactStage {
   }
 
   /**
+   * How many of the {@code baselineWeeks} the transactions cover for this incident (the baseline
+   * week's whole shifted span, level window included); 0 means there is nothing to estimate from.
+   */
+  public static int coveredWeeks(IngestedData data, DetectedIncident incident, int baselineWeeks, double levelHours) {
+    return StreamLosses.coveredWeeks(data.transactions().accepted(), levelStart(incident, levelHours), baselineWeeks);
+  }
+
+  /**
+   * @param baselineWeeks the baseline weeks to use: those the data covers ({@link #coveredWeeks}), at least 1
    * @param recoveryHours after the detected end, in which demand above expectation counts as recovered
    * @param levelHours before the window, the hours that set each business's level
    * @param bucketSeconds the timeline's bucket
@@ -128,18 +137,23 @@ public final class ImpactStage {
       }
       Footprint footprint = incident.footprint();
       Dataset<Row> businesses = data.businesses().accepted();
-      Dataset<Row> streams = StreamLosses.compute(spark, data.transactions().accepted(), businesses, impaired,
-          footprint, preStart, windowStart, windowEnd, baselineWeeks).persist(StorageLevel.MEMORY_AND_DISK());
-      // Materialized once, as a Spark job of its own with a description: the one pass over the
-      // transactions is the heavy part of the stage, and this names it in the Spark UI and REST API
-      // (the cluster test kills an executor while it runs).
+      // The one pass over the transactions (in compute, which materializes the per-stream sums) is
+      // the heavy part of the stage: the description names it in the Spark UI and REST API (the
+      // cluster test kills an executor while it runs).
+      List<Dataset<Row>> sums = new ArrayList<>();
+      Dataset<Row> streams;
       long streamCount;
       spark.sparkContext().setJobDescription("impact: transaction aggregation for " + incident.id());
       try {
+        streams = StreamLosses.compute(spark, data.transactions().accepted(), businesses, impaired,
+            footprint, preStart, windowStart, windowEnd, baselineWeeks, sums).persist(StorageLevel.MEMORY_AND_DISK());
         streamCount = streams.count();
       } finally {
         spark.sparkContext().setJobDescription(null);
       }
+      sums.forEach(Dataset::unpersist);
+      // Intervals rest on the weeks the estimate combines (StreamLosses.keptWeeks), not all covered ones.
+      int combinedWeeks = StreamLosses.combinedWeeks(baselineWeeks);
 
       // Reliance: business_services when given, else the services seen in its transactions.
       Dataset<Row> reliance = data.businessServices() != null
@@ -189,7 +203,7 @@ public final class ImpactStage {
           .multiply(creditPct).divide(100.0));
       // One business's variance: weeks - 1 degrees of freedom (StudentT).
       Column halfWidth = StudentT.halfWidth(col("loss_variance"), col("loss_variance").multiply(col("loss_variance")),
-          baselineWeeks);
+          combinedWeeks);
       business = business
           .withColumn("net_loss_low", col("net_loss").minus(halfWidth))
           .withColumn("net_loss_high", col("net_loss").plus(halfWidth))
@@ -209,8 +223,8 @@ public final class ImpactStage {
       Double totalExpected = totals.getAs("expected_value");
       Double totalNetLoss = totals.getAs("net_loss");
       double totalHalfWidth = StudentT.halfWidth(totals.<Double>getAs("loss_variance"),
-          totals.<Double>getAs("loss_variance_squares"), baselineWeeks);
-      Dataset<Row> sectors = Breakdowns.finish(sectorSums, hours, totalExpected, totalNetLoss, baselineWeeks)
+          totals.<Double>getAs("loss_variance_squares"), combinedWeeks);
+      Dataset<Row> sectors = Breakdowns.finish(sectorSums, hours, totalExpected, totalNetLoss, combinedWeeks)
           .withColumnRenamed("key", "sector").withColumn("incident_id", lit(incident.id()));
       Dataset<Row> affectedReliance = hitReliance.join(broadcast(impairedServices), "service")
           .select("business_id", "service").distinct();
@@ -218,7 +232,7 @@ public final class ImpactStage {
           .unionByName(Breakdowns.ofBusinesses(business, "region"))
           .unionByName(Breakdowns.ofBusinesses(business, "critical"))
           .unionByName(Breakdowns.ofServices(streams, reliance, affectedReliance, business)),
-          hours, totalExpected, totalNetLoss, baselineWeeks);
+          hours, totalExpected, totalNetLoss, combinedWeeks);
       breakdown = Breakdowns.conform(breakdown, incident.id()).persist(StorageLevel.MEMORY_AND_DISK());
 
       Instant timelineFrom = timelineStart(incident);
@@ -230,7 +244,8 @@ public final class ImpactStage {
           .count("breakdown rows", breakdown.count()).count("timeline rows", timeline.count());
       streams.unpersist();
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
-          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, totalHalfWidth, timeline, timelineFrom,
+          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, totalHalfWidth, baselineWeeks, timeline,
+          timelineFrom,
           timelineTo, List.of(business, breakdown, timeline));
     }
   }

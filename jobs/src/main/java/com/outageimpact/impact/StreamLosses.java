@@ -1,6 +1,7 @@
 package com.outageimpact.impact;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Per stream (a business and the service its transactions went through): what it did in the
@@ -50,17 +52,50 @@ import org.apache.spark.sql.types.StructType;
 final class StreamLosses {
 
   static final long WEEK = 7 * 86400L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamLosses.class);
 
   private StreamLosses() {}
 
   /**
+   * How many of the {@code weeks} baseline weeks the data covers: week j counts when a transaction
+   * comes no later than its shifted level window's start (preStart - j weeks), give or take the
+   * data's mean gap between transactions. A week the data starts inside has short sums, and
+   * a short level-window baseline makes every level too high. Weeks are older the larger j, so the
+   * covered ones are 1..result. One aggregate over the (cached) transactions.
+   */
+  static int coveredWeeks(Dataset<Row> transactions, Instant preStart, int weeks) {
+    Row r = transactions.agg(org.apache.spark.sql.functions.min(unix_seconds(col("occurred_at"))),
+        org.apache.spark.sql.functions.max(unix_seconds(col("occurred_at"))), count(lit(1))).first();
+    if (r.isNullAt(0)) {
+      return 0;
+    }
+    long first = r.getLong(0);
+    long n = r.getLong(2);
+    double gap = n > 1 ? (double) (r.getLong(1) - first) / (n - 1) : 0;
+    int covered = 0;
+    while (covered < weeks && first <= preStart.getEpochSecond() - (covered + 1) * WEEK + gap) {
+      covered++;
+    }
+    return covered;
+  }
+
+  /** How many baseline weeks the estimate combines out of {@code weeks} covered ones ({@link #keptWeeks}). */
+  static int combinedWeeks(int weeks) {
+    return weeks >= 3 ? weeks - 1 : weeks;
+  }
+
+  /**
    * @param services impaired services: service id to its recovery (end of impact)
    * @param footprint where the incident hit
-   * @param weeks usable baseline weeks (the data must cover them)
+   * @param weeks usable baseline weeks, at least 1 (the data must cover them: {@link #coveredWeeks})
+   * @param cached where the per-stream sums, persisted here (read three times), are listed for release
    */
   static Dataset<Row> compute(SparkSession spark, Dataset<Row> transactions, Dataset<Row> businesses,
       Map<String, Instant> services, Footprint footprint, Instant preStart, Instant windowStart,
-      Instant windowEnd, int weeks) {
+      Instant windowEnd, int weeks, List<Dataset<Row>> cached) {
+    if (weeks < 1) {
+      throw new IllegalArgumentException("no baseline week to estimate from");
+    }
     long pre = preStart.getEpochSecond();
     long start = windowStart.getEpochSecond();
     long end = windowEnd.getEpochSecond();
@@ -95,6 +130,9 @@ final class StreamLosses {
       }
     }
     sums.add(count(when(col("k").equalTo(0).and(col("part").equalTo("pre")).and(succeeded), lit(1))).as("n_pre"));
+    // With one week there is no other week to check it on: its own transactions' spread (below).
+    sums.add(sum(when(col("k").equalTo(1).and(col("part").notEqual("pre")).and(succeeded),
+        col("value").multiply(col("value")))).as("squares_1"));
     Column failedNow = col("k").equalTo(0).and(col("part").notEqual("pre")).and(col("status").isin("failed", "timeout"));
     sums.add(count(when(failedNow, lit(1))).as("failed_txns"));
     sums.add(sum(when(failedNow, col("value")).otherwise(0.0)).as("failed_value"));
@@ -105,27 +143,126 @@ final class StreamLosses {
     Dataset<Row> info = businesses.select(col("business_id"), col("region").as("business_region"));
     streams = streams.join(broadcast(info), "business_id");
     Column hit = col("recovery_at").isNotNull().and(footprint.estimates(col("business_region")));
-    streams = streams.withColumn("hit", hit).join(levels(streams, weeks), "business_id");
+    streams = streams.withColumn("hit", hit).persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(streams);
+    streams = streams.join(levels(streams, weeks), "business_id")
+        .join(broadcast(keptWeeks(spark, streams, weeks)), new String[] {"service"}, "left");
+    for (int j = 1; j <= weeks; j++) {
+      for (String p : List.of("imp", "rec")) {
+        streams = streams.withColumn("keep_" + p + "_" + j, coalesce(col("keep_" + p + "_" + j), lit(1.0)));
+      }
+    }
 
     Column level = level(0);
-    Column expectedImpaired = level.multiply(mean("imp", weeks, -1));
-    Column expectedRecovery = level.multiply(mean("rec", weeks, -1));
+    Column expectedImpaired = level.multiply(keptMean("imp", weeks, -1));
+    Column expectedRecovery = level.multiply(keptMean("rec", weeks, -1));
     Column actual = col("imp_0").plus(col("rec_0"));
-    // Leave-one-out: predict each baseline week from the others, the way the outage week is predicted.
-    Column squares = lit(0.0);
-    for (int j = 1; j <= weeks && weeks >= 2; j++) {
-      Column predicted = level(j).multiply(mean("imp", weeks, j).plus(mean("rec", weeks, j)));
-      Column residual = col("imp_" + j).plus(col("rec_" + j)).minus(predicted);
-      squares = squares.plus(residual.multiply(residual));
+    Column variance;
+    if (weeks >= 2) {
+      // Leave-one-out: predict each kept baseline week from the other kept weeks, the way the outage
+      // week is predicted.
+      Column squares = lit(0.0);
+      Column targets = lit(0.0);
+      for (int j = 1; j <= weeks; j++) {
+        Column kept = col("keep_imp_" + j).multiply(col("keep_rec_" + j));
+        Column predicted = level(j).multiply(keptMean("imp", weeks, j).plus(keptMean("rec", weeks, j)));
+        Column residual = col("imp_" + j).plus(col("rec_" + j)).minus(predicted);
+        squares = squares.plus(kept.multiply(residual).multiply(residual));
+        targets = targets.plus(kept);
+      }
+      variance = squares.divide(greatest(targets, lit(1.0)));
+    } else {
+      // One week: no week to check the method on. The variance of a sum of transactions is the sum
+      // of their squared values (compound Poisson), once for the baseline week and once for the
+      // outage week, scaled by the level; with one degree of freedom (StudentT) the interval is wide.
+      variance = lit(2.0).multiply(level).multiply(level).multiply(coalesce(col("squares_1"), lit(0.0)));
     }
-    Column variance = weeks >= 2 ? squares.divide(weeks) : lit(0.0);
-    return streams.select(col("business_id"), col("service"), col("hit"), level.as("level"),
+    List<Column> out = new ArrayList<>(List.of(col("business_id"), col("service"), col("hit"), level.as("level"),
         col("imp_0").plus(col("rec_0")).as("actual_value"),
         when(col("hit"), expectedImpaired.plus(expectedRecovery)).otherwise(actual).as("expected_value"),
         when(col("hit"), expectedImpaired.minus(col("imp_0"))).otherwise(0.0).as("gross_loss"),
         when(col("hit"), col("rec_0").minus(expectedRecovery)).otherwise(0.0).as("recovered"),
         when(col("hit"), variance).otherwise(0.0).as("loss_variance"),
-        col("failed_txns"), col("failed_value"));
+        col("failed_txns"), col("failed_value"), col("recovery_at")));
+    // For the timeline, which combines the same weeks (TimelineValues).
+    for (int j = 1; j <= weeks; j++) {
+      out.add(col("keep_imp_" + j));
+      out.add(col("keep_rec_" + j));
+    }
+    return streams.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * Per impaired service and part (impaired, recovery), which baseline weeks the estimate combines
+   * (columns keep_<part>_<j>, 1 or 0). With 3 or more weeks, the week whose total over the service's
+   * streams lies farthest from the weeks' median is left out: one week hit by an earlier incident at
+   * the same hours (or a holiday) cannot move the mean, and on clean weeks the week left out is as
+   * likely high as low. Judged on the service's total, where sums are large, not per stream, where a
+   * few transactions would decide. Small: one row per service.
+   */
+  static Dataset<Row> keptWeeks(SparkSession spark, Dataset<Row> streams, int weeks) {
+    StructType schema = new StructType().add("service", DataTypes.StringType);
+    List<Column> totals = new ArrayList<>();
+    for (String p : List.of("imp", "rec")) {
+      for (int j = 1; j <= weeks; j++) {
+        totals.add(sum(p + "_" + j).as(p + "_" + j));
+        schema = schema.add("keep_" + p + "_" + j, DataTypes.DoubleType);
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    for (Row r : streams.filter(col("recovery_at").isNotNull()).groupBy("service")
+        .agg(totals.get(0), totals.subList(1, totals.size()).toArray(Column[]::new)).collectAsList()) {
+      Object[] values = new Object[1 + 2 * weeks];
+      values[0] = r.getString(0);
+      for (int p = 0; p < 2; p++) {
+        double[] week = new double[weeks];
+        for (int j = 0; j < weeks; j++) {
+          week[j] = r.getDouble(1 + p * weeks + j);
+        }
+        int out = weeks >= 3 ? farthestFromMedian(week) : -1;
+        if (out >= 0) {
+          LOG.info("{} {}: baseline week {} left out (total {} against median-of-weeks {})", values[0],
+              p == 0 ? "impaired part" : "recovery part", out + 1, Math.round(week[out]), Math.round(median(week)));
+        }
+        for (int j = 0; j < weeks; j++) {
+          values[1 + p * weeks + j] = j == out ? 0.0 : 1.0;
+        }
+      }
+      rows.add(RowFactory.create(values));
+    }
+    return spark.createDataFrame(rows, schema);
+  }
+
+  /** Index of the value farthest from the median (the first on a tie). */
+  static int farthestFromMedian(double[] values) {
+    double median = median(values);
+    int far = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (Math.abs(values[i] - median) > Math.abs(values[far] - median)) {
+        far = i;
+      }
+    }
+    return far;
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** Mean of a part over the kept baseline weeks ({@link #keptWeeks}), leaving out week {@code except}. */
+  private static Column keptMean(String part, int weeks, int except) {
+    Column total = lit(0.0);
+    Column n = lit(0.0);
+    for (int j = 1; j <= weeks; j++) {
+      if (j != except) {
+        total = total.plus(col("keep_" + part + "_" + j).multiply(col(part + "_" + j)));
+        n = n.plus(col("keep_" + part + "_" + j));
+      }
+    }
+    return when(n.gt(0), total.divide(n)).otherwise(0.0);
   }
 
   /** Mean of a part over the baseline weeks 1..weeks, leaving out week {@code except} (-1: none). */
@@ -161,7 +298,9 @@ final class StreamLosses {
     Column raw0 = col("pre_0").divide(mean("pre", weeks, -1));
     Column usable = mean("pre", weeks, -1).gt(0).and(col("n_pre").gt(0));
     List<Column> global = new ArrayList<>();
-    for (int j = 0; j <= weeks; j++) {
+    // The baseline weeks' own levels serve the leave-one-out, which needs two weeks.
+    int targets = weeks >= 2 ? weeks : 0;
+    for (int j = 0; j <= targets; j++) {
       global.add(sum("pre_" + j).as("total_" + j));
       global.add(sum(mean("pre", weeks, j == 0 ? -1 : j)).as("others_" + j));
     }
@@ -175,7 +314,7 @@ final class StreamLosses {
     double spread = Math.max(0, rawSquare - rawMean * rawMean - noiseMean);
     Column weight = lit(spread).divide(lit(spread).plus(noise));
     List<Column> out = new ArrayList<>(List.of(col("business_id")));
-    for (int j = 0; j <= weeks; j++) {
+    for (int j = 0; j <= targets; j++) {
       double others = g.<Double>getAs("others_" + j);
       double overall = others > 0 ? g.<Double>getAs("total_" + j) / others : 1;
       Column baseline = mean("pre", weeks, j == 0 ? -1 : j);

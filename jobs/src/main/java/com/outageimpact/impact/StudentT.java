@@ -53,12 +53,16 @@ final class StudentT {
   /** {@link #halfWidth(double, double, int)} as a column expression. */
   static Column halfWidth(Column variance, Column squares, int weeks) {
     Column df = greatest(lit(1.0), lit((double) (weeks - 1)).multiply(variance).multiply(variance).divide(squares));
-    // As t90(double), in the same two parts.
+    return when(variance.gt(0), t90(df).multiply(sqrt(variance))).otherwise(0.0);
+  }
+
+  /** {@link #t90(double)} as a column expression, for degrees of freedom of at least 1. */
+  static Column t90(Column df) {
     Column t = when(df.gt(TABLE.length), lit(Z90).plus(lit(A).divide(df)).plus(lit(B).divide(df.multiply(df))));
     for (int i = TABLE.length; i >= 1; i--) {
       t = t.when(floor(df).equalTo(i), lit(TABLE[i - 1]));
     }
-    return when(variance.gt(0), t.multiply(sqrt(variance))).otherwise(0.0);
+    return t;
   }
 
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
@@ -38,8 +39,24 @@ final class TimelineValues {
 
   private TimelineValues() {}
 
+  /** The hit streams with recovery_at and keep_* columns, all weeks kept where they are not given. */
+  private static Dataset<Row> withKeeps(Dataset<Row> hitStreams, int weeks) {
+    List<String> names = List.of(hitStreams.columns());
+    List<Column> out = new ArrayList<>(List.of(col("business_id"), col("service"), col("level"),
+        names.contains("recovery_at") ? col("recovery_at") : lit(null).cast(DataTypes.LongType).as("recovery_at")));
+    for (int j = 1; j <= weeks; j++) {
+      for (String p : List.of("imp", "rec")) {
+        String name = "keep_" + p + "_" + j;
+        out.add(names.contains(name) ? col(name) : lit(1.0).as(name));
+      }
+    }
+    return hitStreams.select(out.toArray(Column[]::new));
+  }
+
   /**
-   * @param hitStreams business_id, service, level: the streams the incident hit (small: broadcast)
+   * @param hitStreams business_id, service, level: the streams the incident hit (small: broadcast);
+   *     optionally recovery_at and keep_imp_j / keep_rec_j, the weeks the loss combines per part
+   *     ({@link StreamLosses#keptWeeks}); without them every week counts
    * @return bucket_start, service (null: transactions without one), txn_value, expected_txn_value,
    *     expected_txn_value_low, expected_txn_value_high, for every bucket of [from, to)
    */
@@ -57,18 +74,35 @@ final class TimelineValues {
         .select(col("business_id"), col("service"), col(Schemas.AMOUNT_REPORTING).cast("double").as("value"),
             k.as("k"), shifted.as("shifted"))
         .filter(col("k").between(0, weeks).and(col("shifted").geq(start)))
-        .join(broadcast(hitStreams.select("business_id", "service", "level")),
-            new String[] {"business_id", "service"}, "left")
+        .join(broadcast(withKeeps(hitStreams, weeks)), new String[] {"business_id", "service"}, "left")
         .withColumn("bucket", floor(col("shifted").divide(bucketSeconds)).multiply(bucketSeconds));
 
     Column now = col("k").equalTo(0);
     Column hit = col("level").isNotNull();
+    // The loss's part of the transaction's time, and so which weeks its mean combines.
+    Column impaired = col("recovery_at").isNotNull().and(col("shifted").lt(col("recovery_at")));
+    Column kept = lit(0.0);
+    for (int j = 1; j <= weeks; j++) {
+      kept = kept.plus(when(impaired, col("keep_imp_" + j)).otherwise(col("keep_rec_" + j)));
+    }
+    Column weight = null;
+    for (int j = 1; j <= weeks; j++) {
+      Column keep = when(impaired, col("keep_imp_" + j)).otherwise(col("keep_rec_" + j));
+      weight = weight == null ? when(col("k").equalTo(j), keep) : weight.when(col("k").equalTo(j), keep);
+    }
+    weight = when(kept.gt(0), weight.otherwise(0.0).divide(kept)).otherwise(0.0);
     List<Column> sums = new ArrayList<>();
     sums.add(sum(when(now, col("value")).otherwise(0.0)).as("txn_value"));
     sums.add(sum(when(now.and(col("level").isNull()), col("value")).otherwise(0.0)).as("unhit_value"));
+    // The expected value summed per transaction, so that it adds up to the loss's exactly.
+    sums.add(sum(when(col("k").geq(1).and(hit), col("value").multiply(col("level")).multiply(weight)).otherwise(0.0))
+        .as("base_mean"));
     for (int j = 1; j <= weeks; j++) {
       sums.add(sum(when(col("k").equalTo(j).and(hit), col("value").multiply(col("level"))).otherwise(0.0))
           .as("base_" + j));
+      // A week counts in the bucket's spread when the loss combines it there.
+      Column keep = when(impaired, col("keep_imp_" + j)).otherwise(col("keep_rec_" + j));
+      sums.add(org.apache.spark.sql.functions.max(when(hit, keep)).as("kept_" + j));
     }
     Dataset<Row> values = tx.groupBy("service", "bucket")
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
@@ -87,21 +121,30 @@ final class TimelineValues {
             "left")
         .select(columns.toArray(Column[]::new));
 
+    Column expected = col("unhit_value").plus(col("base_mean"));
+    // The spread over the weeks combined: a bucket without hit streams keeps them all.
+    Column any = lit(0.0);
+    for (int j = 1; j <= weeks; j++) {
+      any = any.plus(col("kept_" + j));
+    }
+    values = values.withColumn("kept_any", any);
+    Column n = lit(0.0);
     Column mean = lit(0.0);
     for (int j = 1; j <= weeks; j++) {
-      mean = mean.plus(col("base_" + j));
+      values = values.withColumn("kept_" + j, when(col("kept_any").equalTo(0), lit(1.0)).otherwise(col("kept_" + j)));
+      n = n.plus(col("kept_" + j));
+      mean = mean.plus(col("kept_" + j).multiply(col("base_" + j)));
     }
-    mean = mean.divide(weeks);
-    Column expected = col("unhit_value").plus(mean);
-    Column half = lit(null).cast(DataTypes.DoubleType);
-    if (weeks >= 2) {
-      Column squares = lit(0.0);
-      for (int j = 1; j <= weeks; j++) {
-        squares = squares.plus(col("base_" + j).minus(mean).multiply(col("base_" + j).minus(mean)));
-      }
-      // A new week's deviation from the mean of `weeks` others: s * sqrt(1 + 1/weeks).
-      half = sqrt(squares.divide(weeks - 1)).multiply(Math.sqrt(1 + 1.0 / weeks) * StudentT.t90(weeks - 1));
+    mean = mean.divide(greatest(n, lit(1.0)));
+    Column squares = lit(0.0);
+    for (int j = 1; j <= weeks; j++) {
+      Column d = col("base_" + j).minus(mean);
+      squares = squares.plus(col("kept_" + j).multiply(d).multiply(d));
     }
+    // A new week's deviation from the mean of n others: s * sqrt(1 + 1/n), with n - 1 degrees of freedom.
+    Column half = when(n.geq(2), sqrt(squares.divide(n.minus(1))).multiply(sqrt(lit(1.0).plus(lit(1.0).divide(n))))
+        .multiply(StudentT.t90(n.minus(1))));
+    half = half.cast(DataTypes.DoubleType);
     return values.select(timestamp_seconds(col("bucket")).as("bucket_start"), col("service"),
         col("txn_value"), expected.as("expected_txn_value"), expected.minus(half).as("expected_txn_value_low"),
         expected.plus(half).as("expected_txn_value_high"));

@@ -26,22 +26,27 @@ public final class IncidentSummaries {
 
   private IncidentSummaries() {}
 
-  /** Stages the summary of every incident; {@code findings} may be empty (the detect job). */
+  /**
+   * Stages the summary of every incident; {@code findings} may be empty (the detect job).
+   * {@code weeksUsed}: per incident, the baseline weeks the impact stage used (0: not estimated).
+   */
   public static void stage(Publisher publisher, SparkSession spark, List<DetectedIncident> incidents,
-      List<CascadeStage.Finding> findings, List<ImpactStage.Impact> impacts) {
+      List<CascadeStage.Finding> findings, List<ImpactStage.Impact> impacts, Map<String, Integer> weeksUsed) {
     Map<String, CascadeStage.Finding> byIncident =
         findings.stream().collect(Collectors.toMap(f -> f.incident().id(), Function.identity()));
     Map<String, ImpactStage.Impact> impactByIncident =
         impacts.stream().collect(Collectors.toMap(ImpactStage.Impact::incidentId, Function.identity()));
     List<Row> rows = new ArrayList<>();
     for (DetectedIncident incident : incidents) {
-      rows.add(row(incident, byIncident.get(incident.id()), impactByIncident.get(incident.id())));
+      rows.add(row(incident, byIncident.get(incident.id()), impactByIncident.get(incident.id()),
+          weeksUsed.get(incident.id())));
     }
     publisher.stagePerIncident("incident_summary", spark.createDataFrame(rows, Schemas.INCIDENT_SUMMARY),
         incidents.stream().map(DetectedIncident::id).toList());
   }
 
-  private static Row row(DetectedIncident incident, CascadeStage.Finding cascade, ImpactStage.Impact impact) {
+  private static Row row(DetectedIncident incident, CascadeStage.Finding cascade, ImpactStage.Impact impact,
+      Integer weeksUsed) {
     Row t = impact == null ? null : impact.totals();
     Double net = t == null ? null : t.<Double>getAs("net_loss");
     Double half = impact == null ? null : impact.netLossHalfWidth();
@@ -65,7 +70,7 @@ public final class IncidentSummaries {
         t == null ? null : t.getAs("affected_businesses"), t == null ? null : t.getAs("critical_affected"),
         t == null ? null : t.getAs("expected_value"), t == null ? null : t.getAs("gross_loss"),
         t == null ? null : t.getAs("recovered"), net, net == null ? null : net - half,
-        net == null ? null : net + half, t == null ? null : t.getAs("sla_credits"));
+        net == null ? null : net + half, t == null ? null : t.getAs("sla_credits"), weeksUsed);
   }
 
   private static Timestamp ts(Instant instant) {

@@ -191,7 +191,9 @@ public final class Schemas {
       .add("net_loss", DOUBLE, true)
       .add("net_loss_low", DOUBLE, true)
       .add("net_loss_high", DOUBLE, true)
-      .add("sla_credits", DOUBLE, true);
+      .add("sla_credits", DOUBLE, true)
+      // Baseline weeks the data covered and the estimate used (0: no estimate; null: no impact stage).
+      .add("baseline_weeks_used", DataTypes.IntegerType, true);
 
   /** business_impact/: one row per incident and business (partitioned by sector). Money in the reporting currency. */
   public static final StructType BUSINESS_IMPACT = new StructType()

@@ -111,6 +111,10 @@ class ImpactScenarioTest {
       assertEquals(regions, summary.getAs("regions"), name + ": regions");
     }
     checkBusinesses(name);
+    // The generator writes more than four weeks before the outage: every baseline week is covered.
+    assertEquals(4, summary.<Integer>getAs("baseline_weeks_used"), name + ": baseline weeks used");
+    assertEquals(4, manifest.get("baseline_weeks_used").get(summary.<String>getAs("incident_id")).asInt(),
+        name + ": manifest " + manifest.get("baseline_weeks_used"));
     double trueTotal = totals.get("net_loss").asDouble();
     double totalError = summary.<Double>getAs("net_loss") - trueTotal;
     double totalTolerance = Math.max(0.02 * Math.abs(trueTotal), 2.5 * totals.get("counterfactual_sd").asDouble());
