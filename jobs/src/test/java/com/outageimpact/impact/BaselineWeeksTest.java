@@ -5,12 +5,14 @@ import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.outageimpact.SparkTestSession;
+import com.outageimpact.detect.Footprint;
 import com.outageimpact.schema.Schemas;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -66,8 +68,8 @@ class BaselineWeeksTest {
   /** Sum of the messaging streams' expected value and variance. */
   private double[] messaging(Dataset<Row> transactions, int weeks) {
     List<Dataset<Row>> cached = new ArrayList<>();
-    Row r = StreamLosses.compute(spark, transactions, businesses(), Map.of("messaging", RECOVERY), null,
-        PRE_START, WINDOW_START, WINDOW_END, weeks, cached)
+    Row r = StreamLosses.compute(spark, transactions, businesses(), Map.of("messaging", RECOVERY),
+        new Footprint(new TreeSet<>(), new TreeSet<>(), new TreeSet<>(List.of("US"))), PRE_START, WINDOW_START, WINDOW_END, weeks, cached)
         .filter(col("service").equalTo("messaging"))
         .agg(functions.sum("expected_value"), functions.sum("loss_variance"), functions.count(lit(1))).first();
     cached.forEach(Dataset::unpersist);
