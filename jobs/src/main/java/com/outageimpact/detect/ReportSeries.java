@@ -123,7 +123,7 @@ public final class ReportSeries {
       reporters[i] = row.getLong(4);
     }
     SeriesScanner.Baseline baseline = SeriesScanner.baseline(reports, params.bucketsPerWeek(), params.baselineWeeks(),
-        params.baselineFloor());
+        params.baselineFloor(), params.minDurationBuckets());
     List<SeriesScanner.Window> windows = SeriesScanner.windows(reports, baseline, focus, params);
     SeriesScanner.Window[] windowAt = new SeriesScanner.Window[length];
     boolean[] anomalous = new boolean[length];
@@ -138,7 +138,8 @@ public final class ReportSeries {
           Double.isNaN(baseline.expected()[i]) ? null : baseline.expected()[i], anomalous[i],
           w == null ? null : first + w.end(), w == null ? null : first + w.drainEnd(),
           w == null ? null : first + w.peak(), w == null ? null : first + w.firstAlarm(),
-          w == null ? null : w.reports(), w == null ? null : w.expected(), w == null ? null : w.peakRatio()));
+          w == null ? null : w.reports(), w == null ? null : w.expected(), w == null ? null : w.peakRatio(),
+          w == null || w.baselineKind() == null ? null : w.baselineKind().column()));
     }
     return out.iterator();
   }

@@ -159,7 +159,8 @@ public final class CountSeriesEvaluation {
         }
       }
       SeriesScanner.Baseline baseline = SeriesScanner.baseline(counts, params.bucketsPerWeek(),
-          params.baselineWeeks(), params.baselineFloor());
+          params.baselineWeeks(), params.baselineFloor(), params.minDurationBuckets());
+      System.out.printf(Locale.ROOT, "%s: dispersion %.2f%n", s.service(), baseline.dispersion());
       for (SeriesScanner.Window w : SeriesScanner.windows(counts, baseline, null, params)) {
         if ((w.end() - w.start()) * params.bucketMinutes() >= params.minIncidentMinutes()) {
           detected.add(new Detected(s.service(), Instant.ofEpochSecond((first + w.start()) * bucket),

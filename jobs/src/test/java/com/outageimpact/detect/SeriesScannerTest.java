@@ -141,10 +141,46 @@ class SeriesScannerTest {
   }
 
   @org.junit.jupiter.api.Test
-  void noBaselineWithoutHistory() {
+  void aShortHistoryFallsBackToWhatExists() {
     long[] counts = series(1, 20, 0, 0, 0, 1);
-    double[] baseline = baseline(counts).expected();
-    assertTrue(Double.isNaN(baseline[3 * WEEK + 1]), "two weeks of history are not enough");
-    assertTrue(!Double.isNaN(baseline[3 * WEEK + 2]));
+    SeriesScanner.Baseline baseline = baseline(counts);
+    assertTrue(Double.isNaN(baseline.expected()[288 + 1]), "under a day of history: no baseline");
+    assertEquals(SeriesScanner.Kind.DAILY, baseline.kind()[288 + 2]);
+    assertEquals(SeriesScanner.Kind.DAILY, baseline.kind()[WEEK + 1]);
+    assertEquals(SeriesScanner.Kind.FEW_WEEKS, baseline.kind()[WEEK + 2]);
+    assertEquals(SeriesScanner.Kind.FEW_WEEKS, baseline.kind()[3 * WEEK + 1]);
+    assertEquals(SeriesScanner.Kind.WEEKLY, baseline.kind()[3 * WEEK + 2]);
+    // With the weeks it wants, the baseline is what it always was: the median of the weekly means.
+    int i = 4 * WEEK + 100;
+    double[] weekly = new double[4];
+    for (int k = 1; k <= 4; k++) {
+      for (int d = -2; d <= 2; d++) {
+        weekly[k - 1] += counts[i - k * WEEK + d] / 5.0;
+      }
+    }
+    java.util.Arrays.sort(weekly);
+    assertEquals((weekly[1] + weekly[2]) / 2, baseline.expected()[i], 1e-9);
   }
+
+  /**
+   * Only {@code hours} of reports before an outage (an analyst's export of the days around it,
+   * a new service): the outage is found, starting within two buckets, by the daily baseline,
+   * and the same hours without an outage give no window.
+   */
+  @ParameterizedTest(name = "level {0}/bucket, {1} h of history")
+  @CsvSource({"20, 48", "20, 24", "200, 48", "200, 24", "3, 48"})
+  void aShortHistoryStillFindsAnOutage(double level, int hours) {
+    int from = OUTAGE_START - hours * 12;
+    for (long seed = 1; seed <= 10; seed++) {
+      long[] counts = java.util.Arrays.copyOfRange(series(seed, level, OUTAGE_START, 24, 30, 40), from, LENGTH);
+      List<SeriesScanner.Window> windows = scan(counts);
+      assertEquals(1, windows.size(), "seed " + seed + ": " + windows);
+      SeriesScanner.Window w = windows.get(0);
+      assertTrue(Math.abs(w.start() - (OUTAGE_START - from)) <= 2, "seed " + seed + ": " + w);
+      assertEquals(SeriesScanner.Kind.DAILY, w.baselineKind());
+      long[] quiet = java.util.Arrays.copyOfRange(series(seed, level, 0, 0, 0, 1), from, LENGTH);
+      assertEquals(List.of(), scan(quiet), "seed " + seed);
+    }
+  }
+
 }
