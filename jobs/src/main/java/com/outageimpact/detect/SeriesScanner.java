@@ -90,6 +90,15 @@ final class SeriesScanner {
 
   /** Days before a bucket whose same slot makes the short-history baseline (a week less a day). */
   static final int FALLBACK_DAYS = 6;
+  /**
+   * Reports a block must expect before its count says anything about the dispersion: enough for
+   * a Poisson count to be near normal, so that a median of residuals measures its spread.
+   */
+  private static final double DISPERSION_BLOCK_REPORTS = 5;
+  /** Blocks needed before the dispersion is estimated at all (fewer: Poisson is assumed). */
+  private static final int DISPERSION_MIN_BLOCKS = 20;
+  /** The median of |z| for a standard normal z: turns a median absolute residual into a standard deviation. */
+  private static final double MEDIAN_ABS_NORMAL = 0.6745;
 
   static Baseline baseline(long[] counts, int bucketsPerWeek, int weeks, double floor) {
     return baseline(counts, bucketsPerWeek, weeks, floor, 6);
@@ -109,6 +118,14 @@ final class SeriesScanner {
    * (weekends, a busy Monday), so such an estimate is less sure: the spread of the values it was
    * made from joins its uncertainty (with a single value, the value itself: one day says little
    * about the next). No history at all: no baseline, no detection.
+   *
+   * <p>The dispersion is then measured on the series itself: consecutive buckets are summed into
+   * blocks of at least {@code blockBuckets} (the shortest window kept: the evidence adds up over
+   * such spans, and bursty counts are correlated over them) and at least
+   * {@value #DISPERSION_BLOCK_REPORTS} expected reports; the dispersion is the squared median
+   * absolute Pearson residual of the blocks, as a normal standard deviation. A median, so that
+   * past incidents (under half the blocks) do not inflate it. It scales the Poisson error of the
+   * estimate in the cautious baseline, and the evidence ({@link #windows}).
    */
   static Baseline baseline(long[] counts, int bucketsPerWeek, int weeks, double floor, int blockBuckets) {
     int bucketsPerDay = bucketsPerWeek / 7;
@@ -168,7 +185,7 @@ final class SeriesScanner {
       }
       spread[i] = m == 1 ? expected[i] : standardDeviation(from, m);
     }
-    double dispersion = 1;
+    double dispersion = dispersion(counts, expected, blockBuckets);
     double[] cautious = new double[counts.length];
     for (int i = 0; i < counts.length; i++) {
       if (Double.isNaN(expected[i])) {
@@ -205,6 +222,42 @@ final class SeriesScanner {
       sum += counts[center + d];
     }
     return sum / (double) (2 * NEIGHBOURS + 1);
+  }
+
+  /**
+   * How many times more than Poisson the counts vary around their baseline, at least 1: the
+   * squared median absolute Pearson residual of blocks of consecutive buckets (at least
+   * {@code blockBuckets}, and at least {@value #DISPERSION_BLOCK_REPORTS} expected reports),
+   * over the standard normal's.
+   */
+  static double dispersion(long[] counts, double[] expected, int blockBuckets) {
+    List<Double> residuals = new ArrayList<>();
+    double reports = 0;
+    double wanted = 0;
+    int length = 0;
+    for (int i = 0; i < counts.length; i++) {
+      if (Double.isNaN(expected[i])) {
+        reports = 0;
+        wanted = 0;
+        length = 0;
+        continue;
+      }
+      reports += counts[i];
+      wanted += expected[i];
+      length++;
+      if (length >= blockBuckets && wanted >= DISPERSION_BLOCK_REPORTS) {
+        residuals.add(Math.abs(reports - wanted) / Math.sqrt(wanted));
+        reports = 0;
+        wanted = 0;
+        length = 0;
+      }
+    }
+    if (residuals.size() < DISPERSION_MIN_BLOCKS) {
+      return 1;
+    }
+    double[] r = residuals.stream().mapToDouble(Double::doubleValue).toArray();
+    double scale = median(r, r.length) / MEDIAN_ABS_NORMAL;
+    return Math.max(1, scale * scale);
   }
 
   /** The median of values[0, n); sorts that range. */
@@ -251,7 +304,9 @@ final class SeriesScanner {
         double b = baseline.cautious()[i];
         double threshold = focus != null && focus[i] ? params.confirmThreshold() : params.alarmThreshold();
         // Log-likelihood ratio of this bucket's count under "shiftRatio x baseline" against "baseline".
-        double step = counts[i] * logRatio - (params.shiftRatio() - 1) * b;
+        // Divided by the dispersion (quasi-likelihood): counts that vary phi times more than
+        // Poisson ones carry 1/phi of the evidence.
+        double step = (counts[i] * logRatio - (params.shiftRatio() - 1) * b) / baseline.dispersion();
         if (evidence == 0 && step > 0) {
           evidenceStart = i; // the evidence's change-point: where it last left zero
         }

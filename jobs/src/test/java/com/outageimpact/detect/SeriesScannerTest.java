@@ -183,4 +183,37 @@ class SeriesScannerTest {
     }
   }
 
+  /**
+   * Counts that vary several times more than Poisson ones, as real report streams do: each
+   * half hour's rate is the background times a gamma draw (relative standard deviation 0.2).
+   */
+  private static long[] overdispersed(long seed, double level, int start, int buckets, double multiple) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    long[] counts = new long[LENGTH];
+    double burst = 1;
+    for (int i = 0; i < LENGTH; i++) {
+      if (i % 6 == 0) {
+        burst = 0; // gamma with shape 25 and mean 1: a sum of 25 exponentials over 25
+        for (int k = 0; k < 25; k++) {
+          burst -= Math.log(1 - rng.nextDouble()) / 25;
+        }
+      }
+      double lift = multiple > 0 && i >= start && i < start + buckets ? multiple : 1;
+      counts[i] = poisson(rng, backgroundAt(level, i) * burst * lift);
+    }
+    return counts;
+  }
+
+  @ParameterizedTest(name = "level {0}/bucket")
+  @ValueSource(doubles = {3, 20, 200})
+  void overdispersedCountsAreNoSurgeButAnOutageStillIs(double level) {
+    for (long seed = 1; seed <= 10; seed++) {
+      long[] quiet = overdispersed(seed, level, 0, 0, 0);
+      assertTrue(baseline(quiet).dispersion() > 1.5, "seed " + seed + ": the dispersion is learned");
+      assertEquals(List.of(), scan(quiet), "seed " + seed);
+      List<SeriesScanner.Window> windows = scan(overdispersed(seed, level, OUTAGE_START, 24, 30));
+      assertEquals(1, windows.size(), "seed " + seed + ": " + windows);
+      assertTrue(Math.abs(windows.get(0).start() - OUTAGE_START) <= 2, "seed " + seed + ": " + windows);
+    }
+  }
 }
