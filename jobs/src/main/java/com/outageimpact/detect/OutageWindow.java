@@ -74,9 +74,21 @@ public record OutageWindow(
     return ReportSeries.ALL_REGIONS.equals(region);
   }
 
+  /**
+   * The peak ratio from which a window is {@code major}: well beyond the few times normal of a
+   * false-alarm blip, so a window this strong needs no minimum length ({@link SeriesScanner},
+   * {@link DetectedIncident}).
+   */
+  public static final double MAJOR_RATIO = 8;
+
   /** critical: tens of times normal; major: several times; minor: barely over the entry ratio. */
   public String severity() {
-    return peakRatio >= 20 ? "critical" : peakRatio >= 8 ? "major" : "minor";
+    return peakRatio >= 20 ? "critical" : peakRatio >= MAJOR_RATIO ? "major" : "minor";
+  }
+
+  /** Whether the window's peak is too strong for a blip (at least {@link #MAJOR_RATIO}). */
+  public boolean spike() {
+    return peakRatio >= MAJOR_RATIO;
   }
 
   public boolean overlaps(Instant from, Instant to) {

@@ -343,7 +343,9 @@ final class SeriesScanner {
       int start = fitStart(counts, baseline, startLift, s[0], s[1]);
       Window window = describe(counts, baseline, start, end, drainEnd, s[4]);
       // Duration counts the drain: a false-alarm blip stops dead, an outage's reports trail off.
-      if (drainEnd - start >= minBuckets && window.reports() - window.expected() >= params.minExcessReports()) {
+      // A blip is a few times normal: a window at least MAJOR_RATIO times it needs no length.
+      boolean longEnough = drainEnd - start >= minBuckets || window.peakRatio() >= OutageWindow.MAJOR_RATIO;
+      if (longEnough && window.reports() - window.expected() >= params.minExcessReports()) {
         windows.add(window);
       }
     }

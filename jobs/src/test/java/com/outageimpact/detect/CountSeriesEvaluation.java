@@ -142,7 +142,7 @@ public final class CountSeriesEvaluation {
   /**
    * The series scanned by {@link SeriesScanner} alone, as {@code detect}'s first pass would (no
    * second pass within incidents; windows impaired for less than the minimum incident length
-   * dropped, as a one-window incident would be).
+   * dropped unless they peak at a major ratio, as a one-window incident would be).
    */
   static List<Detected> scan(List<Series> series, List<String> options) {
     DetectionParams params = DetectionParams.from(DetectJob.options().parse(
@@ -162,7 +162,8 @@ public final class CountSeriesEvaluation {
           params.baselineWeeks(), params.baselineFloor(), params.minDurationBuckets());
       System.out.printf(Locale.ROOT, "%s: dispersion %.2f%n", s.service(), baseline.dispersion());
       for (SeriesScanner.Window w : SeriesScanner.windows(counts, baseline, null, params)) {
-        if ((w.end() - w.start()) * params.bucketMinutes() >= params.minIncidentMinutes()) {
+        if ((w.end() - w.start()) * params.bucketMinutes() >= params.minIncidentMinutes()
+            || w.peakRatio() >= OutageWindow.MAJOR_RATIO) {
           detected.add(new Detected(s.service(), Instant.ofEpochSecond((first + w.start()) * bucket),
               Instant.ofEpochSecond((first + w.drainEnd()) * bucket)));
         }

@@ -119,6 +119,15 @@ class SeriesScannerTest {
 
   @ParameterizedTest(name = "level {0}/bucket")
   @ValueSource(doubles = {3, 20, 200})
+  void aSpikeOfTwentyTimesNormalForTenMinutesIsAWindow(double level) {
+    for (long seed = 1; seed <= 10; seed++) {
+      List<SeriesScanner.Window> windows = scan(series(seed, level, OUTAGE_START, 2, 20, 1));
+      assertEquals(1, windows.size(), "seed " + seed + ": " + windows);
+    }
+  }
+
+  @ParameterizedTest(name = "level {0}/bucket")
+  @ValueSource(doubles = {3, 20, 200})
   void aBlipOfAFewTimesNormalForFifteenMinutesIsNoWindow(double level) {
     for (long seed = 1; seed <= 20; seed++) {
       assertEquals(List.of(), scan(series(seed, level, OUTAGE_START, 3, 3.5, 1)), "seed " + seed);
