@@ -97,8 +97,8 @@ final class SeriesScanner {
   private static final double DISPERSION_BLOCK_REPORTS = 5;
   /** Blocks needed before the dispersion is estimated at all (fewer: Poisson is assumed). */
   private static final int DISPERSION_MIN_BLOCKS = 20;
-  /** The median of |z| for a standard normal z: turns a median absolute residual into a standard deviation. */
-  private static final double MEDIAN_ABS_NORMAL = 0.6745;
+  /** The median of z^2 for a standard normal z (0.6745 squared): what the median residual is without overdispersion. */
+  private static final double MEDIAN_SQUARED_NORMAL = 0.455;
 
   static Baseline baseline(long[] counts, int bucketsPerWeek, int weeks, double floor) {
     return baseline(counts, bucketsPerWeek, weeks, floor, 6);
@@ -122,9 +122,10 @@ final class SeriesScanner {
    * <p>The dispersion is then measured on the series itself: consecutive buckets are summed into
    * blocks of at least {@code blockBuckets} (the shortest window kept: the evidence adds up over
    * such spans, and bursty counts are correlated over them) and at least
-   * {@value #DISPERSION_BLOCK_REPORTS} expected reports; the dispersion is the squared median
-   * absolute Pearson residual of the blocks, as a normal standard deviation. A median, so that
-   * past incidents (under half the blocks) do not inflate it. It scales the Poisson error of the
+   * {@value #DISPERSION_BLOCK_REPORTS} expected reports (where a Poisson count is near enough
+   * normal for a median residual to measure its spread); the dispersion is the median squared
+   * Pearson residual of the blocks, scaled to normal residuals (see {@link #dispersion}): a
+   * median, so that past incidents do not inflate it. It scales the Poisson error of the
    * estimate in the cautious baseline, and the evidence ({@link #windows}).
    */
   static Baseline baseline(long[] counts, int bucketsPerWeek, int weeks, double floor, int blockBuckets) {
@@ -185,7 +186,13 @@ final class SeriesScanner {
       }
       spread[i] = m == 1 ? expected[i] : standardDeviation(from, m);
     }
-    double dispersion = dispersion(counts, expected, blockBuckets);
+    double[] estimateError = new double[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      if (!Double.isNaN(expected[i])) {
+        estimateError[i] = Math.sqrt(Math.max(expected[i], floor) / used[i]);
+      }
+    }
+    double dispersion = dispersion(counts, expected, estimateError, blockBuckets);
     double[] cautious = new double[counts.length];
     for (int i = 0; i < counts.length; i++) {
       if (Double.isNaN(expected[i])) {
@@ -225,30 +232,37 @@ final class SeriesScanner {
   }
 
   /**
-   * How many times more than Poisson the counts vary around their baseline, at least 1: the
-   * squared median absolute Pearson residual of blocks of consecutive buckets (at least
-   * {@code blockBuckets}, and at least {@value #DISPERSION_BLOCK_REPORTS} expected reports),
-   * over the standard normal's.
+   * How many times more than Poisson the counts vary around their baseline, at least 1: blocks of
+   * consecutive buckets (at least {@code blockBuckets}, and at least
+   * {@value #DISPERSION_BLOCK_REPORTS} expected reports); each block's squared Pearson residual,
+   * over the variance a Poisson count would have plus the estimate's own (its Poisson error, as in
+   * the cautious baseline, and the spread of a short history); their median (so that past
+   * incidents, under half the blocks, do not move it) over a normal residual's
+   * ({@value #MEDIAN_SQUARED_NORMAL}).
    */
-  static double dispersion(long[] counts, double[] expected, int blockBuckets) {
+  static double dispersion(long[] counts, double[] expected, double[] estimateError, int blockBuckets) {
     List<Double> residuals = new ArrayList<>();
     double reports = 0;
     double wanted = 0;
+    double error = 0; // the estimate's error over the block: neighbouring slots share their data, so errors add up
     int length = 0;
     for (int i = 0; i < counts.length; i++) {
       if (Double.isNaN(expected[i])) {
         reports = 0;
         wanted = 0;
+        error = 0;
         length = 0;
         continue;
       }
       reports += counts[i];
       wanted += expected[i];
+      error += estimateError[i];
       length++;
       if (length >= blockBuckets && wanted >= DISPERSION_BLOCK_REPORTS) {
-        residuals.add(Math.abs(reports - wanted) / Math.sqrt(wanted));
+        residuals.add((reports - wanted) * (reports - wanted) / (wanted + error * error));
         reports = 0;
         wanted = 0;
+        error = 0;
         length = 0;
       }
     }
@@ -256,8 +270,7 @@ final class SeriesScanner {
       return 1;
     }
     double[] r = residuals.stream().mapToDouble(Double::doubleValue).toArray();
-    double scale = median(r, r.length) / MEDIAN_ABS_NORMAL;
-    return Math.max(1, scale * scale);
+    return Math.max(1, median(r, r.length) / MEDIAN_SQUARED_NORMAL);
   }
 
   /** The median of values[0, n); sorts that range. */

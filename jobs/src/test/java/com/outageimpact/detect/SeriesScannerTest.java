@@ -218,7 +218,9 @@ class SeriesScannerTest {
   void overdispersedCountsAreNoSurgeButAnOutageStillIs(double level) {
     for (long seed = 1; seed <= 10; seed++) {
       long[] quiet = overdispersed(seed, level, 0, 0, 0);
-      assertTrue(baseline(quiet).dispersion() > 1.5, "seed " + seed + ": the dispersion is learned");
+      if (level >= 20) { // at 3 a bucket the Poisson noise is still most of the variance
+        assertTrue(baseline(quiet).dispersion() > 1.5, "seed " + seed + ": " + baseline(quiet).dispersion());
+      }
       assertEquals(List.of(), scan(quiet), "seed " + seed);
       List<SeriesScanner.Window> windows = scan(overdispersed(seed, level, OUTAGE_START, 24, 30));
       assertEquals(1, windows.size(), "seed " + seed + ": " + windows);
