@@ -97,7 +97,7 @@ public final class Detection {
       for (OutageWindow w : incident.windows()) {
         rows.add(RowFactory.create(incident.id(), w.service(), w.region(), ts(w.start()), ts(w.peakAt()), ts(w.end()),
             ts(w.drainEnd()), w.durationMinutes(), w.reports(), w.expectedReports(), w.excessReports(),
-            w.peakRatio(), w.severity(), ts(w.reportStart()), ts(w.reportEnd())));
+            w.peakRatio(), w.severity(), ts(w.reportStart()), ts(w.reportEnd()), w.baselineKind()));
       }
     }
     return spark.createDataFrame(rows, Schemas.OUTAGE_WINDOWS);

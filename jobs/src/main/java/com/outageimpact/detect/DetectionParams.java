@@ -58,6 +58,11 @@ public record DetectionParams(
     return bucketMinutes * 60;
   }
 
+  /** The shortest window kept, in buckets. */
+  public int minDurationBuckets() {
+    return Math.max(1, (int) Math.ceil(minDurationMinutes / (double) bucketMinutes));
+  }
+
   public int bucketsPerWeek() {
     return 10080 / bucketMinutes;
   }

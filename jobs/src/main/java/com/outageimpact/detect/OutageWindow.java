@@ -25,13 +25,28 @@ public record OutageWindow(
     double expectedReports,
     double peakRatio,
     Instant reportStart,
-    Instant reportEnd) {
+    Instant reportEnd,
+    String baselineKind) {
 
   /** A window as the reports alone show it. */
   public OutageWindow(String service, String region, Instant start, Instant peakAt, Instant end, Instant drainEnd,
-      Instant firstAlarmAt, long reports, double expectedReports, double peakRatio) {
+      Instant firstAlarmAt, long reports, double expectedReports, double peakRatio, String baselineKind) {
     this(service, region, start, peakAt, end, drainEnd, firstAlarmAt, reports, expectedReports, peakRatio, start,
-        end);
+        end, baselineKind);
+  }
+
+  /** A window as the reports alone show it, its baseline's kind not known. */
+  public OutageWindow(String service, String region, Instant start, Instant peakAt, Instant end, Instant drainEnd,
+      Instant firstAlarmAt, long reports, double expectedReports, double peakRatio) {
+    this(service, region, start, peakAt, end, drainEnd, firstAlarmAt, reports, expectedReports, peakRatio, null);
+  }
+
+  /** A window read back from its outputs, its baseline's kind not known. */
+  public OutageWindow(String service, String region, Instant start, Instant peakAt, Instant end, Instant drainEnd,
+      Instant firstAlarmAt, long reports, double expectedReports, double peakRatio, Instant reportStart,
+      Instant reportEnd) {
+    this(service, region, start, peakAt, end, drainEnd, firstAlarmAt, reports, expectedReports, peakRatio,
+        reportStart, reportEnd, null);
   }
 
   /**
@@ -44,7 +59,7 @@ public record OutageWindow(
     Instant newEnd = failingTo.isAfter(end) ? failingTo : end;
     Instant newDrainEnd = newEnd.isAfter(drainEnd) ? newEnd : drainEnd;
     return new OutageWindow(service, region, newStart, peakAt, newEnd, newDrainEnd, firstAlarmAt, reports,
-        expectedReports, peakRatio, reportStart, reportEnd);
+        expectedReports, peakRatio, reportStart, reportEnd, baselineKind);
   }
 
   public double durationMinutes() {
@@ -59,9 +74,21 @@ public record OutageWindow(
     return ReportSeries.ALL_REGIONS.equals(region);
   }
 
+  /**
+   * The peak ratio from which a window is {@code major}: well beyond the few times normal of a
+   * false-alarm blip, so a window this strong needs no minimum length ({@link SeriesScanner},
+   * {@link DetectedIncident}).
+   */
+  public static final double MAJOR_RATIO = 8;
+
   /** critical: tens of times normal; major: several times; minor: barely over the entry ratio. */
   public String severity() {
-    return peakRatio >= 20 ? "critical" : peakRatio >= 8 ? "major" : "minor";
+    return peakRatio >= 20 ? "critical" : peakRatio >= MAJOR_RATIO ? "major" : "minor";
+  }
+
+  /** Whether the window's peak is too strong for a blip (at least {@link #MAJOR_RATIO}). */
+  public boolean spike() {
+    return peakRatio >= MAJOR_RATIO;
   }
 
   public boolean overlaps(Instant from, Instant to) {

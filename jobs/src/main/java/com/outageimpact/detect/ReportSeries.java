@@ -8,8 +8,10 @@ import static org.apache.spark.sql.functions.unix_seconds;
 import com.outageimpact.schema.Schemas;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.UUID;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -69,65 +71,90 @@ public final class ReportSeries {
   }
 
   /**
-   * Every series on every bucket of the extent (a bucket without reports is a zero, not a gap),
-   * scanned by {@link SeriesScanner}: one row per series and bucket with its baseline
+   * Every series on every bucket of its own span, from its first report to its last (a bucket
+   * without reports is a zero, not a gap), scanned by {@link SeriesScanner}: one row per series
+   * and bucket with its baseline
    * ({@code expected_reports}, null without enough history) and whether it lies in a window; the
    * first bucket of each window also carries the window ({@code w_*} columns). {@code focus}:
    * periods (bucket index ranges, [from, to)) already known to hold an incident, where the
-   * confirm threshold applies.
+   * confirm threshold applies. Each series spans only its own buckets, not the whole data range:
+   * memory grows with what each series covers (a service reported on one day of three years
+   * costs a day), not with services times the range.
    */
   public static Dataset<Row> scan(Dataset<Row> counts, Extent extent, DetectionParams params, List<long[]> focus) {
-    long first = extent.first();
-    int length = extent.length();
-    boolean[] inFocus = new boolean[length];
-    for (long[] period : focus) {
-      Arrays.fill(inFocus, (int) Math.max(0, Math.min(length, period[0] - first)),
-          (int) Math.max(0, Math.min(length, period[1] - first)), true);
-    }
+    List<long[]> periods = List.copyOf(focus);
     // One task per core at most: the series are few and small, and hundreds of near-empty
     // shuffle partitions would cost more than the scans themselves.
     int partitions = (int) Math.max(1, Math.min(extent.series(), counts.sparkSession().sparkContext().defaultParallelism()));
-    MapPartitionsFunction<Row, Row> scanSeries = rows -> scanPartition(rows, first, inFocus, params);
+    MapPartitionsFunction<Row, Row> scanSeries = rows -> scanPartition(rows, periods, params);
     return counts.repartition(partitions, col("service"), col("region"))
         .sortWithinPartitions("service", "region")
         .mapPartitions(scanSeries, Encoders.row(Schemas.SCORED_REPORTS));
   }
 
-  /** Scans each series of a partition whose rows arrive grouped by series. */
-  private static Iterator<Row> scanPartition(Iterator<Row> rows, long first, boolean[] focus, DetectionParams params) {
-    List<Row> out = new ArrayList<>();
-    List<Row> series = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row row = rows.next();
-      if (!series.isEmpty() && !(series.get(0).getString(0).equals(row.getString(0))
-          && series.get(0).getString(1).equals(row.getString(1)))) {
-        scanOne(series.iterator(), first, focus, params).forEachRemaining(out::add);
-        series.clear();
+  /**
+   * Scans each series of a partition whose rows arrive grouped by series, one series at a time:
+   * only one series' rows are held, in and out, not the partition's.
+   */
+  private static Iterator<Row> scanPartition(Iterator<Row> rows, List<long[]> focus, DetectionParams params) {
+    return new Iterator<>() {
+      private Row next = rows.hasNext() ? rows.next() : null; // first row of the next series
+      private Iterator<Row> current = Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && next != null) {
+          List<Row> series = new ArrayList<>();
+          series.add(next);
+          next = null;
+          while (rows.hasNext()) {
+            Row row = rows.next();
+            if (!(series.get(0).getString(0).equals(row.getString(0))
+                && series.get(0).getString(1).equals(row.getString(1)))) {
+              next = row;
+              break;
+            }
+            series.add(row);
+          }
+          current = scanOne(series, focus, params);
+        }
+        return current.hasNext();
       }
-      series.add(row);
-    }
-    if (!series.isEmpty()) {
-      scanOne(series.iterator(), first, focus, params).forEachRemaining(out::add);
-    }
-    return out.iterator();
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
   }
 
-  private static Iterator<Row> scanOne(Iterator<Row> rows, long first, boolean[] focus, DetectionParams params) {
-    int length = focus.length;
+  private static Iterator<Row> scanOne(List<Row> rows, List<long[]> periods, DetectionParams params) {
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (Row row : rows) {
+      first = Math.min(first, row.getLong(2));
+      last = Math.max(last, row.getLong(2));
+    }
+    int length = Math.toIntExact(last - first + 1);
     long[] reports = new long[length];
     long[] reporters = new long[length];
-    String service = null;
-    String region = null;
-    while (rows.hasNext()) {
-      Row row = rows.next();
-      service = row.getString(0);
-      region = row.getString(1);
+    String service = rows.get(0).getString(0);
+    String region = rows.get(0).getString(1);
+    for (Row row : rows) {
       int i = (int) (row.getLong(2) - first);
       reports[i] = row.getLong(3);
       reporters[i] = row.getLong(4);
     }
+    boolean[] focus = new boolean[length];
+    for (long[] period : periods) {
+      Arrays.fill(focus, (int) Math.max(0, Math.min(length, period[0] - first)),
+          (int) Math.max(0, Math.min(length, period[1] - first)), true);
+    }
     SeriesScanner.Baseline baseline = SeriesScanner.baseline(reports, params.bucketsPerWeek(), params.baselineWeeks(),
-        params.baselineFloor());
+        params.baselineFloor(), params.minDurationBuckets());
     List<SeriesScanner.Window> windows = SeriesScanner.windows(reports, baseline, focus, params);
     SeriesScanner.Window[] windowAt = new SeriesScanner.Window[length];
     boolean[] anomalous = new boolean[length];
@@ -142,7 +169,8 @@ public final class ReportSeries {
           Double.isNaN(baseline.expected()[i]) ? null : baseline.expected()[i], anomalous[i],
           w == null ? null : first + w.end(), w == null ? null : first + w.drainEnd(),
           w == null ? null : first + w.peak(), w == null ? null : first + w.firstAlarm(),
-          w == null ? null : w.reports(), w == null ? null : w.expected(), w == null ? null : w.peakRatio()));
+          w == null ? null : w.reports(), w == null ? null : w.expected(), w == null ? null : w.peakRatio(),
+          w == null || w.baselineKind() == null ? null : w.baselineKind().column()));
     }
     return out.iterator();
   }

@@ -35,7 +35,7 @@ final class SeriesScanner {
    * monitor would have seen), or for a window only confirmed within an incident, the confirm one.
    */
   record Window(int start, int end, int drainEnd, int peak, int firstAlarm, long reports, double expected,
-      double peakRatio) {}
+      double peakRatio, Kind baselineKind) {}
 
   /** How far before the evidence's start the fitted start may lie, in buckets. */
   private static final int START_SEARCH_BUCKETS = 12;
@@ -59,54 +59,150 @@ final class SeriesScanner {
 
   private SeriesScanner() {}
 
-  /**
-   * A series' baseline, three ways. {@code expected}: the estimate users see, NaN without
-   * enough history. {@code cautious}: what the evidence compares against, the estimate raised
-   * by its own uncertainty and floored, so that a baseline that came out low by chance (few
-   * weeks, sparse counts) is not taken for a surge. {@code shape}: the estimate smoothed over
-   * two hours (an hour each side), the time profile that a surge multiplies.
-   */
-  record Baseline(double[] expected, double[] cautious, double[] shape) {}
+  /** How far a bucket's baseline can be trusted, weakest last; {@link #column()} names it in the outputs. */
+  enum Kind {
+    /** The median over {@value #MIN_HISTORY_WEEKS} or more weeks of the same slot of the week. */
+    WEEKLY,
+    /** One or two weeks of the same slot, with the same slot on the previous days as a third opinion. */
+    FEW_WEEKS,
+    /** Under a week of history: the same slot on the previous days. */
+    DAILY;
+
+    String column() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /**
-   * The baseline of every bucket: over the previous {@code weeks} weeks, take each week's mean
-   * of the same slot and {@value #NEIGHBOURS} neighbours each side, then the median of those
-   * weekly means. One past incident among four weeks moves a median by one rank at most; the
-   * weekly means keep the estimate unbiased on sparse counts, where a median or trimmed mean of
-   * single buckets would sit at zero. Without {@value #MIN_HISTORY_WEEKS} weeks of history there
-   * is no baseline (and no detection).
+   * A series' baseline, three ways. {@code expected}: the estimate users see, NaN without
+   * any history. {@code cautious}: what the evidence compares against, the estimate raised
+   * by its own uncertainty and floored, so that a baseline that came out low by chance (few
+   * weeks, sparse counts, an unusual day) is not taken for a surge. {@code shape}: the estimate
+   * smoothed over two hours (an hour each side), the time profile that a surge multiplies.
+   * {@code kind}: per bucket, which estimate was used (null without one). {@code dispersion}: how
+   * many times more the series' counts vary than Poisson counts would (at least 1).
    */
+  record Baseline(double[] expected, double[] cautious, double[] shape, Kind[] kind, double dispersion) {
+    Baseline(double[] expected, double[] cautious, double[] shape) {
+      this(expected, cautious, shape, new Kind[expected.length], 1);
+    }
+  }
+
+  /** Days before a bucket whose same slot makes the short-history baseline (a week less a day). */
+  static final int FALLBACK_DAYS = 6;
+  /**
+   * Reports a block must expect before its count says anything about the dispersion: enough for
+   * a Poisson count to be near normal, so that a median of residuals measures its spread.
+   */
+  private static final double DISPERSION_BLOCK_REPORTS = 5;
+  /** Blocks needed before the dispersion is estimated at all (fewer: Poisson is assumed). */
+  private static final int DISPERSION_MIN_BLOCKS = 20;
+  /** The median of z^2 for a standard normal z (0.6745 squared): what the median residual is without overdispersion. */
+  private static final double MEDIAN_SQUARED_NORMAL = 0.455;
+
   static Baseline baseline(long[] counts, int bucketsPerWeek, int weeks, double floor) {
+    return baseline(counts, bucketsPerWeek, weeks, floor, 6);
+  }
+
+  /**
+   * The baseline of every bucket. With {@value #MIN_HISTORY_WEEKS} weeks of history or more
+   * (up to {@code weeks}): each week's mean of the same slot and {@value #NEIGHBOURS} neighbours
+   * each side, then the median of those weekly means. One past incident among four weeks moves a
+   * median by one rank at most; the weekly means keep the estimate unbiased on sparse counts,
+   * where a median or trimmed mean of single buckets would sit at zero.
+   *
+   * <p>With less, what exists: the same slot's means on each of the previous
+   * {@value #FALLBACK_DAYS} days make a daily estimate (their median from three days, else their
+   * mean); with one or two weeks, the median of those weeks' means and the daily estimate (two
+   * weeks and the days: a median of three, which one past incident cannot move). Days differ
+   * (weekends, a busy Monday), so such an estimate is less sure: the spread of the values it was
+   * made from joins its uncertainty (with a single value, the value itself: one day says little
+   * about the next). No history at all: no baseline, no detection.
+   *
+   * <p>The dispersion is then measured on the series itself: consecutive buckets are summed into
+   * blocks of at least {@code blockBuckets} (the shortest window kept: the evidence adds up over
+   * such spans, and bursty counts are correlated over them) and at least
+   * {@value #DISPERSION_BLOCK_REPORTS} expected reports (where a Poisson count is near enough
+   * normal for a median residual to measure its spread); the dispersion is the median squared
+   * Pearson residual of the blocks, scaled to normal residuals (see {@link #dispersion}): a
+   * median, so that past incidents do not inflate it. It scales the Poisson error of the
+   * estimate in the cautious baseline, and the evidence ({@link #windows}).
+   */
+  static Baseline baseline(long[] counts, int bucketsPerWeek, int weeks, double floor, int blockBuckets) {
+    int bucketsPerDay = bucketsPerWeek / 7;
     double[] expected = new double[counts.length];
-    double[] cautious = new double[counts.length];
+    double[] spread = new double[counts.length];
+    int[] used = new int[counts.length];
+    Kind[] kind = new Kind[counts.length];
     double[] weekly = new double[weeks];
+    double[] daily = new double[FALLBACK_DAYS];
+    double[] values = new double[3];
     for (int i = 0; i < counts.length; i++) {
       int n = 0;
       int buckets = 0;
       for (int k = 1; k <= weeks; k++) {
-        long sum = 0;
-        int m = 0;
-        for (int d = -NEIGHBOURS; d <= NEIGHBOURS; d++) {
-          int j = i - k * bucketsPerWeek + d;
-          if (j >= 0 && j < counts.length) {
-            sum += counts[j];
-            m++;
-          }
-        }
-        if (m == 2 * NEIGHBOURS + 1) {
-          weekly[n++] = sum / (double) m;
-          buckets += m;
+        double mean = slotMean(counts, i - k * bucketsPerWeek);
+        if (!Double.isNaN(mean)) {
+          weekly[n++] = mean;
+          buckets += 2 * NEIGHBOURS + 1;
         }
       }
-      if (n < MIN_HISTORY_WEEKS) {
+      used[i] = buckets;
+      if (n >= MIN_HISTORY_WEEKS) {
+        expected[i] = median(weekly, n);
+        kind[i] = Kind.WEEKLY;
+        continue;
+      }
+      int days = 0;
+      for (int k = 1; k <= FALLBACK_DAYS; k++) {
+        double mean = slotMean(counts, i - k * bucketsPerDay);
+        if (!Double.isNaN(mean)) {
+          daily[days++] = mean;
+        }
+      }
+      if (n + days == 0) {
         expected[i] = Double.NaN;
+        continue;
+      }
+      double dayEstimate = days == 0 ? Double.NaN : days >= 3 ? median(daily.clone(), days) : mean(daily, days);
+      double[] from;
+      int m;
+      if (n == 0) {
+        expected[i] = dayEstimate;
+        kind[i] = Kind.DAILY;
+        from = daily;
+        m = days;
+        used[i] = days * (2 * NEIGHBOURS + 1);
+      } else {
+        System.arraycopy(weekly, 0, values, 0, n);
+        m = n;
+        if (days > 0) {
+          values[m++] = dayEstimate;
+        }
+        expected[i] = m >= 3 ? median(values.clone(), m) : mean(values, m);
+        kind[i] = Kind.FEW_WEEKS;
+        from = values;
+        used[i] = buckets;
+      }
+      spread[i] = m == 1 ? expected[i] : standardDeviation(from, m);
+    }
+    double[] estimateError = new double[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      if (!Double.isNaN(expected[i])) {
+        estimateError[i] = Math.sqrt(Math.max(expected[i], floor) / used[i]);
+      }
+    }
+    double dispersion = dispersion(counts, expected, estimateError, blockBuckets);
+    double[] cautious = new double[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      if (Double.isNaN(expected[i])) {
         cautious[i] = Double.NaN;
         continue;
       }
-      Arrays.sort(weekly, 0, n);
-      expected[i] = n % 2 == 1 ? weekly[n / 2] : (weekly[n / 2 - 1] + weekly[n / 2]) / 2;
-      // Poisson standard error of the estimate, with the floor standing in for a near-zero one.
-      cautious[i] = Math.max(floor, expected[i] + CAUTION_Z * Math.sqrt(Math.max(expected[i], floor) / buckets));
+      // The estimate's error: its counts' (Poisson, times the dispersion), and for a short
+      // history how much the values it was made from disagree; the floor stands in for a near-zero one.
+      double variance = dispersion * Math.max(expected[i], floor) / used[i] + spread[i] * spread[i];
+      cautious[i] = Math.max(floor, expected[i] + CAUTION_Z * Math.sqrt(variance));
     }
     double[] shape = new double[counts.length];
     for (int i = 0; i < counts.length; i++) {
@@ -120,7 +216,84 @@ final class SeriesScanner {
       }
       shape[i] = (n == 0 ? 0 : sum / n) + SHAPE_PSEUDO_COUNT;
     }
-    return new Baseline(expected, cautious, shape);
+    return new Baseline(expected, cautious, shape, kind, dispersion);
+  }
+
+  /** The mean of the slot {@code center} and its neighbours, NaN unless all lie in the series. */
+  private static double slotMean(long[] counts, int center) {
+    if (center - NEIGHBOURS < 0 || center + NEIGHBOURS >= counts.length) {
+      return Double.NaN;
+    }
+    long sum = 0;
+    for (int d = -NEIGHBOURS; d <= NEIGHBOURS; d++) {
+      sum += counts[center + d];
+    }
+    return sum / (double) (2 * NEIGHBOURS + 1);
+  }
+
+  /**
+   * How many times more than Poisson the counts vary around their baseline, at least 1: blocks of
+   * consecutive buckets (at least {@code blockBuckets}, and at least
+   * {@value #DISPERSION_BLOCK_REPORTS} expected reports); each block's squared Pearson residual,
+   * over the variance a Poisson count would have plus the estimate's own (its Poisson error, as in
+   * the cautious baseline, and the spread of a short history); their median (so that past
+   * incidents, under half the blocks, do not move it) over a normal residual's
+   * ({@value #MEDIAN_SQUARED_NORMAL}).
+   */
+  static double dispersion(long[] counts, double[] expected, double[] estimateError, int blockBuckets) {
+    List<Double> residuals = new ArrayList<>();
+    double reports = 0;
+    double wanted = 0;
+    double error = 0; // the estimate's error over the block: neighbouring slots share their data, so errors add up
+    int length = 0;
+    for (int i = 0; i < counts.length; i++) {
+      if (Double.isNaN(expected[i])) {
+        reports = 0;
+        wanted = 0;
+        error = 0;
+        length = 0;
+        continue;
+      }
+      reports += counts[i];
+      wanted += expected[i];
+      error += estimateError[i];
+      length++;
+      if (length >= blockBuckets && wanted >= DISPERSION_BLOCK_REPORTS) {
+        residuals.add((reports - wanted) * (reports - wanted) / (wanted + error * error));
+        reports = 0;
+        wanted = 0;
+        error = 0;
+        length = 0;
+      }
+    }
+    if (residuals.size() < DISPERSION_MIN_BLOCKS) {
+      return 1;
+    }
+    double[] r = residuals.stream().mapToDouble(Double::doubleValue).toArray();
+    return Math.max(1, median(r, r.length) / MEDIAN_SQUARED_NORMAL);
+  }
+
+  /** The median of values[0, n); sorts that range. */
+  private static double median(double[] values, int n) {
+    Arrays.sort(values, 0, n);
+    return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  }
+
+  private static double mean(double[] values, int n) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += values[i];
+    }
+    return sum / n;
+  }
+
+  private static double standardDeviation(double[] values, int n) {
+    double m = mean(values, n);
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += (values[i] - m) * (values[i] - m);
+    }
+    return Math.sqrt(sum / (n - 1));
   }
 
   /**
@@ -144,7 +317,9 @@ final class SeriesScanner {
         double b = baseline.cautious()[i];
         double threshold = focus != null && focus[i] ? params.confirmThreshold() : params.alarmThreshold();
         // Log-likelihood ratio of this bucket's count under "shiftRatio x baseline" against "baseline".
-        double step = counts[i] * logRatio - (params.shiftRatio() - 1) * b;
+        // Divided by the dispersion (quasi-likelihood): counts that vary phi times more than
+        // Poisson ones carry 1/phi of the evidence.
+        double step = (counts[i] * logRatio - (params.shiftRatio() - 1) * b) / baseline.dispersion();
         if (evidence == 0 && step > 0) {
           evidenceStart = i; // the evidence's change-point: where it last left zero
         }
@@ -181,7 +356,9 @@ final class SeriesScanner {
       int start = fitStart(counts, baseline, startLift, s[0], s[1]);
       Window window = describe(counts, baseline, start, end, drainEnd, s[4]);
       // Duration counts the drain: a false-alarm blip stops dead, an outage's reports trail off.
-      if (drainEnd - start >= minBuckets && window.reports() - window.expected() >= params.minExcessReports()) {
+      // A blip is a few times normal: a window at least MAJOR_RATIO times it needs no length.
+      boolean longEnough = drainEnd - start >= minBuckets || window.peakRatio() >= OutageWindow.MAJOR_RATIO;
+      if (longEnough && window.reports() - window.expected() >= params.minExcessReports()) {
         windows.add(window);
       }
     }
@@ -310,8 +487,12 @@ final class SeriesScanner {
     int peak = start;
     double peakSmoothed = -1;
     double peakRatio = 0;
+    Kind kind = null; // the least sure baseline the window was judged by
     for (int i = start; i < drainEnd; i++) {
       reports += counts[i];
+      if (baseline.kind()[i] != null && (kind == null || baseline.kind()[i].compareTo(kind) > 0)) {
+        kind = baseline.kind()[i];
+      }
       double b = Double.isNaN(baseline.expected()[i]) ? 0 : baseline.expected()[i];
       expected += b;
       // Peak on a three-bucket mean, so one noisy bucket does not make the peak.
@@ -324,6 +505,6 @@ final class SeriesScanner {
         peakRatio = Math.max(peakRatio, smoothed / baseline.cautious()[i]);
       }
     }
-    return new Window(start, end, drainEnd, peak, firstAlarm, reports, expected, peakRatio);
+    return new Window(start, end, drainEnd, peak, firstAlarm, reports, expected, peakRatio, kind);
   }
 }

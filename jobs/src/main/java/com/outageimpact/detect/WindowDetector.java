@@ -21,7 +21,7 @@ public final class WindowDetector {
     List<OutageWindow> result = new ArrayList<>();
     List<Row> rows = scanned.filter(col("w_end").isNotNull())
         .select("service", "region", "bucket_index", "w_end", "w_drain_end", "w_peak", "w_first_alarm",
-            "w_reports", "w_expected_reports", "w_peak_ratio")
+            "w_reports", "w_expected_reports", "w_peak_ratio", "w_baseline_kind")
         .orderBy("service", "region", "bucket_index")
         .collectAsList();
     for (Row row : rows) {
@@ -32,7 +32,7 @@ public final class WindowDetector {
           Instant.ofEpochSecond(row.getLong(4) * bucket),
           // The alarm is raised when the bucket that tipped the evidence is complete.
           Instant.ofEpochSecond((row.getLong(6) + 1) * bucket),
-          row.getLong(7), row.getDouble(8), row.getDouble(9)));
+          row.getLong(7), row.getDouble(8), row.getDouble(9), row.getString(10)));
     }
     return result;
   }

@@ -131,7 +131,8 @@ public final class Schemas {
       .add("w_first_alarm", DataTypes.LongType, true)
       .add("w_reports", DataTypes.LongType, true)
       .add("w_expected_reports", DOUBLE, true)
-      .add("w_peak_ratio", DOUBLE, true);
+      .add("w_peak_ratio", DOUBLE, true)
+      .add("w_baseline_kind", STRING, true);
 
   /**
    * outage_windows/: one row per incident, service and region (region ALL: across regions).
@@ -153,7 +154,8 @@ public final class Schemas {
       .add("peak_ratio", DOUBLE, false)
       .add("severity", STRING, false)
       .add("report_start", TIMESTAMP, false)
-      .add("report_end", TIMESTAMP, false);
+      .add("report_end", TIMESTAMP, false)
+      .add("baseline_kind", STRING, true);
 
   /**
    * incident_summary/: one row per incident (detection's columns; later stages add theirs).

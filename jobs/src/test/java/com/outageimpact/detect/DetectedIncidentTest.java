@@ -27,6 +27,15 @@ class DetectedIncidentTest {
     assertEquals(List.of(), DetectedIncident.group(List.of(window("messaging", "BR", 0, 5, 30)), null, 20, List.of()));
   }
 
+  /** A spike of tens of times normal is no blip, however short: a blip is a few times normal. */
+  @Test
+  void aShortSpikeIsAnIncident() {
+    OutageWindow w = window("messaging", "ALL", 0, 10, 40);
+    OutageWindow spike = new OutageWindow(w.service(), w.region(), w.start(), w.peakAt(), w.end(), w.drainEnd(),
+        w.firstAlarmAt(), 400, 8, 25);
+    assertEquals(1, DetectedIncident.group(List.of(spike), null, 20, List.of()).size());
+  }
+
   /** A short window of a small service counts within an incident that other windows establish. */
   @Test
   void shortWindowsStayInAnIncidentWithALongOne() {
