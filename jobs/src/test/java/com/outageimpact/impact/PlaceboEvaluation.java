@@ -106,6 +106,7 @@ public final class PlaceboEvaluation {
     int covered = 0;
     int done = 0;
     double squares = 0;
+    double relativeSquares = 0;
     double standardized = 0;
     System.out.printf("%-22s %6s %12s %12s %12s %12s %7s%n", "start", "hours", "expected", "net loss", "low", "high",
         "covers");
@@ -126,14 +127,16 @@ public final class PlaceboEvaluation {
       boolean covers = net - half <= 0 && 0 <= net + half;
       covered += covers ? 1 : 0;
       squares += net * net;
+      relativeSquares += Math.pow(net / r.getDouble(0), 2);
       standardized += half > 0 ? Math.pow(net / (half / 1.645), 2) : 0;
       done++;
       System.out.printf("%-22s %6.1f %12.0f %12.0f %12.0f %12.0f %7s%n", start, halfHours / 2.0, r.getDouble(0), net,
           net - half, net + half, covers);
     }
     System.out.printf("%nplacebos %d, baseline weeks %d: the 90%% interval contains zero in %d (%.3f);"
-        + " RMS net loss %.0f passengers; RMS of net loss / (half-width / 1.645) %.2f%n",
-        done, weeks, covered, covered / (double) done, Math.sqrt(squares / done), Math.sqrt(standardized / done));
+        + " RMS net loss %.0f passengers (%.1f%% of expected); RMS of net loss / (half-width / 1.645) %.2f%n",
+        done, weeks, covered, covered / (double) done, Math.sqrt(squares / done),
+        100 * Math.sqrt(relativeSquares / done), Math.sqrt(standardized / done));
 
     // The blizzard: reports would mark the evening of 26 January to the end of the 27th (the travel
     // ban ran from 23:00 on the 26th to the morning of the 27th; the city was slow all that day).
