@@ -27,7 +27,7 @@ import org.apache.spark.sql.SparkSession;
  * truth; per scenario, the total's signed error (for bias) beside a naive estimate: the sector's
  * average hourly revenue over the weeks before times the outage hours.
  *
- * <p>Usage: {@code ImpactEvaluation <work dir> <first seed> <seeds> [businesses] [transactions]}.
+ * <p>Usage: {@code ImpactEvaluation <work dir> <first seed> <seeds> [businesses] [transactions] [weeks]}.
  */
 public final class ImpactEvaluation {
 
@@ -41,6 +41,8 @@ public final class ImpactEvaluation {
     int seeds = Integer.parseInt(args[2]);
     String businesses = args.length > 3 ? args[3] : "150";
     String transactions = args.length > 4 ? args[4] : "200000";
+    // Weeks of history before the outage day (the generator's --weeks): fewer leave fewer baseline weeks covered.
+    String weeks = args.length > 5 ? args[5] : "5";
     int pairs = 0;
     int covered = 0;
     int within = 0;
@@ -63,7 +65,7 @@ public final class ImpactEvaluation {
             "--seed", Long.toString(seed), "--businesses", businesses, "--transactions", transactions,
             "--bad-rows", "1", "--outage-start", start.toString(), "--outage-minutes", Integer.toString(minutes),
             "--root", ROOTS[rng.nextInt(ROOTS.length)],
-            "--rebound-scale", String.format(Locale.ROOT, "%.2f", 0.5 + rng.nextDouble())}));
+            "--rebound-scale", String.format(Locale.ROOT, "%.2f", 0.5 + rng.nextDouble()), "--weeks", weeks}));
       }
       RunJob.run(spark, RunJob.options().parse(new String[] {
           "--data", dir.resolve("data").toString(), "--out", dir.resolve("out").toString()}));
