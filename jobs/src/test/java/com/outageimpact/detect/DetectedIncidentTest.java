@@ -34,6 +34,10 @@ class DetectedIncidentTest {
     OutageWindow spike = new OutageWindow(w.service(), w.region(), w.start(), w.peakAt(), w.end(), w.drainEnd(),
         w.firstAlarmAt(), 400, 8, 25);
     assertEquals(1, DetectedIncident.group(List.of(spike), null, 20, List.of()).size());
+    // In one region only, the same spike is a blip: a sparse regional series reaches the ratio on a burst.
+    OutageWindow regional = new OutageWindow(w.service(), "IN", w.start(), w.peakAt(), w.end(), w.drainEnd(),
+        w.firstAlarmAt(), 31, 1.6, 11);
+    assertEquals(List.of(), DetectedIncident.group(List.of(regional), null, 20, List.of()));
   }
 
   /** A short window of a small service counts within an incident that other windows establish. */
