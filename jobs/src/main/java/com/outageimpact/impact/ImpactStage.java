@@ -61,7 +61,7 @@ public final class ImpactStage {
    * [timelineFrom, timelineTo).
    */
   public record Impact(String incidentId, Dataset<Row> businesses, Dataset<Row> sectors, Dataset<Row> breakdown,
-      Row totals, double netLossHalfWidth, int baselineWeeksUsed,
+      Row totals, double netLossHalfWidth,
       Dataset<Row> timelineValues, Instant timelineFrom, Instant timelineTo, List<Dataset<Row>> cached) {
     /** Frees the cached tables once they are published. */
     public void release() {
@@ -244,8 +244,7 @@ public final class ImpactStage {
           .count("breakdown rows", breakdown.count()).count("timeline rows", timeline.count());
       streams.unpersist();
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
-          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, totalHalfWidth, baselineWeeks, timeline,
-          timelineFrom,
+          Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, totalHalfWidth, timeline, timelineFrom,
           timelineTo, List.of(business, breakdown, timeline));
     }
   }
