@@ -123,11 +123,13 @@ public final class RunJob {
         manifest.input(counts);
         manifest.output("rejects/" + counts.input());
       }
+      ImpactStage.TransactionExtent transactionExtent = null; // measured below when there is an incident
       if (!detection.incidents().isEmpty()) {
         // Materialized in a stage of its own, so that the manifest's timings show what it costs.
         try (StageTimer.Stage stage = timer.start("prepare.transactions")) {
           spark.sparkContext().setJobDescription(PREPARE_JOB);
-          stage.count("accepted", cachedTransactions.count());
+          transactionExtent = ImpactStage.TransactionExtent.measure(cachedTransactions);
+          stage.count("accepted", transactionExtent.count());
         } finally {
           spark.sparkContext().setJobDescription(null);
         }
@@ -147,7 +149,7 @@ public final class RunJob {
       Map<String, String> notEstimated = new LinkedHashMap<>();
       for (CascadeStage.Finding finding : cascade) {
         // Only baseline weeks the data wholly covers: a week it starts inside has short sums.
-        int weeks = ImpactStage.coveredWeeks(data, finding.incident(), detectionParams.baselineWeeks(),
+        int weeks = ImpactStage.coveredWeeks(transactionExtent, finding.incident(), detectionParams.baselineWeeks(),
             options.getDouble("level-hours"));
         weeksUsed.put(finding.incident().id(), weeks);
         if (weeks == 0) {

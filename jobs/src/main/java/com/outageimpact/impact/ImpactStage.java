@@ -8,8 +8,11 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
 import com.outageimpact.cascade.Cascade;
@@ -104,11 +107,26 @@ public final class ImpactStage {
   }
 
   /**
+   * When the accepted transactions start and end (epoch seconds) and how many there are: what a
+   * baseline week's coverage is judged by. The same for every incident, so measured once.
+   */
+  public record TransactionExtent(long first, long last, long count) {
+    /** One aggregate over the transactions; on the kept projection, it also materializes it. */
+    public static TransactionExtent measure(Dataset<Row> transactions) {
+      Row r = transactions.agg(min(unix_seconds(col("occurred_at"))), max(unix_seconds(col("occurred_at"))),
+          org.apache.spark.sql.functions.count(lit(1))).first();
+      return r.isNullAt(0) ? new TransactionExtent(0, 0, 0) : new TransactionExtent(r.getLong(0), r.getLong(1),
+          r.getLong(2));
+    }
+  }
+
+  /**
    * How many of the {@code baselineWeeks} the transactions cover for this incident (the baseline
    * week's whole shifted span, level window included); 0 means there is nothing to estimate from.
    */
-  public static int coveredWeeks(IngestedData data, DetectedIncident incident, int baselineWeeks, double levelHours) {
-    return StreamLosses.coveredWeeks(data.transactions().accepted(), levelStart(incident, levelHours), baselineWeeks);
+  public static int coveredWeeks(TransactionExtent extent, DetectedIncident incident, int baselineWeeks,
+      double levelHours) {
+    return StreamLosses.coveredWeeks(extent, levelStart(incident, levelHours), baselineWeeks);
   }
 
   /**

@@ -61,19 +61,15 @@ final class StreamLosses {
    * comes no later than its shifted level window's start (preStart - j weeks), give or take the
    * data's mean gap between transactions. A week the data starts inside has short sums, and
    * a short level-window baseline makes every level too high. Weeks are older the larger j, so the
-   * covered ones are 1..result. One aggregate over the (cached) transactions.
+   * covered ones are 1..result.
    */
-  static int coveredWeeks(Dataset<Row> transactions, Instant preStart, int weeks) {
-    Row r = transactions.agg(org.apache.spark.sql.functions.min(unix_seconds(col("occurred_at"))),
-        org.apache.spark.sql.functions.max(unix_seconds(col("occurred_at"))), count(lit(1))).first();
-    if (r.isNullAt(0)) {
+  static int coveredWeeks(ImpactStage.TransactionExtent extent, Instant preStart, int weeks) {
+    if (extent.count() == 0) {
       return 0;
     }
-    long first = r.getLong(0);
-    long n = r.getLong(2);
-    double gap = n > 1 ? (double) (r.getLong(1) - first) / (n - 1) : 0;
+    double gap = extent.count() > 1 ? (double) (extent.last() - extent.first()) / (extent.count() - 1) : 0;
     int covered = 0;
-    while (covered < weeks && first <= preStart.getEpochSecond() - (covered + 1) * WEEK + gap) {
+    while (covered < weeks && extent.first() <= preStart.getEpochSecond() - (covered + 1) * WEEK + gap) {
       covered++;
     }
     return covered;

@@ -85,13 +85,13 @@ class BaselineWeeksTest {
   @Test
   void aBaselineWeekTheDataStartsInsideIsDropped() {
     Dataset<Row> tx = transactions(WINDOW_START.minus(Duration.ofDays(28)).minus(Duration.ofHours(15))).cache();
-    int weeks = StreamLosses.coveredWeeks(tx, PRE_START, 4);
+    int weeks = StreamLosses.coveredWeeks(ImpactStage.TransactionExtent.measure(tx), PRE_START, 4);
     assertEquals(3, weeks, "weeks covered");
     double expected = messaging(tx, weeks)[0];
     assertEquals(BUSINESSES * STREAM_EXPECTED, expected, 0.01 * BUSINESSES * STREAM_EXPECTED, "expected value");
     // Starting at the fourth week's level window exactly covers it; a day later covers none.
-    assertEquals(4, StreamLosses.coveredWeeks(tx, PRE_START.plus(Duration.ofHours(9)), 4));
-    assertEquals(0, StreamLosses.coveredWeeks(tx, PRE_START.minus(Duration.ofDays(27)), 4));
+    assertEquals(4, StreamLosses.coveredWeeks(ImpactStage.TransactionExtent.measure(tx), PRE_START.plus(Duration.ofHours(9)), 4));
+    assertEquals(0, StreamLosses.coveredWeeks(ImpactStage.TransactionExtent.measure(tx), PRE_START.minus(Duration.ofDays(27)), 4));
     tx.unpersist();
   }
 
@@ -108,7 +108,7 @@ class BaselineWeeksTest {
             .and(col("occurred_at").geq(lit(java.sql.Timestamp.from(earlier))))
             .and(col("occurred_at").lt(lit(java.sql.Timestamp.from(earlier.plus(Duration.ofHours(3))))))))
         .cache();
-    assertEquals(4, StreamLosses.coveredWeeks(tx, PRE_START, 4));
+    assertEquals(4, StreamLosses.coveredWeeks(ImpactStage.TransactionExtent.measure(tx), PRE_START, 4));
     double[] estimate = messaging(tx, 4);
     assertEquals(BUSINESSES * STREAM_EXPECTED, estimate[0], 0.01 * BUSINESSES * STREAM_EXPECTED, "expected value");
     // The weeks kept agree exactly, so nothing is left of the earlier incident in the variance either.
@@ -120,7 +120,7 @@ class BaselineWeeksTest {
   @Test
   void oneWeekStillGivesAnIntervalOfItsOwn() {
     Dataset<Row> tx = transactions(WINDOW_START.minus(Duration.ofDays(8))).cache();
-    assertEquals(1, StreamLosses.coveredWeeks(tx, PRE_START, 4));
+    assertEquals(1, StreamLosses.coveredWeeks(ImpactStage.TransactionExtent.measure(tx), PRE_START, 4));
     double[] estimate = messaging(tx, 1);
     assertEquals(BUSINESSES * STREAM_EXPECTED, estimate[0], 0.01 * BUSINESSES * STREAM_EXPECTED, "expected value");
     // Compound Poisson: twice the week's sum of squared values, 42 transactions of 10 per stream.
