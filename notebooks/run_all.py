@@ -6,7 +6,7 @@
 Runs each notebook top to bottom with nbclient (matplotlib on the Agg backend, no display needed),
 with OUTAGE_OUT and CHARTS_DIR set for its parameters cell. The committed notebooks are not
 modified; --executed writes the executed copies (with outputs) to DIR. --publish copies the
-README's charts (PUBLISHED) from the chart folder to DIR. Exits 1 if any cell fails, naming the
+charts shown in docs/notebooks.md (PUBLISHED) from the chart folder to DIR. Exits 1 if any cell fails, naming the
 notebook and the cell, after trying every notebook.
 """
 
@@ -33,7 +33,7 @@ CHARTS = {
     "03_cascade.ipynb": ["cascade_graph", "root_cause_candidates", "component_exposure"],
     "04_business_drilldown.ipynb": ["top_businesses", "business_expected_actual", "business_detail"],
 }
-# The charts shown in the README (docs/img/).
+# The charts shown in docs/notebooks.md (files in docs/img/).
 PUBLISHED = ["incident_timeline", "sector_net_loss", "cascade_graph", "top_businesses"]
 
 
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="out", help="the run's output folder (default: out)")
     parser.add_argument("--charts", default="target/notebook-charts", help="where the PNGs go")
-    parser.add_argument("--publish", help="copy the README's charts here (e.g. docs/img)")
+    parser.add_argument("--publish", help="copy the charts docs/notebooks.md shows here (e.g. docs/img)")
     parser.add_argument("--executed", help="write the executed notebooks (with outputs) here")
     parser.add_argument("--timeout", type=int, default=300, help="seconds a cell may take")
     args = parser.parse_args(argv)

@@ -30,7 +30,7 @@ import org.apache.spark.sql.types.DataTypes;
  * start by the minutes users take to notice, are sparse for small services, and drain for an hour
  * or more after service returns, hiding a degraded tail after a down state. Failed attempts
  * ({@code failed}, {@code timeout}) do neither: they happen while the service fails and stop when
- * it is back. See the README, "Detection", step 6.
+ * it is back. See docs/detection.md, step 6.
  *
  * <p>Per window, the failed attempts of its service (in its region: the business's region; across
  * regions for {@code ALL}) are counted per bucket from an hour before the incident to three hours

@@ -31,7 +31,7 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Per stream (a business and the service its transactions went through): what it did in the
  * analysis window, and, for streams through an impaired service, what it would have done.
- * See the README, "Impact".
+ * See docs/impact.md.
  *
  * <p>One pass over the transactions: each one falls in at most one week-shifted copy of the
  * analysis window ({@code k} weeks before it; {@code k = 0} is the window itself), in one of three

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Detection quality over many seeded scenarios, for the README and closing notes (not a test:
+ * Detection quality over many seeded scenarios, for docs/detection.md and closing notes (not a test:
  * it prints figures). Each seed draws its own outage: start anywhere in the last week, length
  * from half an hour to twelve hours, root component, and now and then one region only.
  *

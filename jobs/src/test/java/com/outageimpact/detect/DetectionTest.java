@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DetectionTest {
 
-  /** Minutes: the measured bounds for sparse series (README, "Detection quality"). */
+  /** Minutes: the measured bounds for sparse series (docs/detection.md, "Detection quality"). */
   static final double SPARSE_START_TOLERANCE = 30;
   static final double SPARSE_END_TOLERANCE = 150;
 
@@ -77,7 +77,7 @@ class DetectionTest {
     assertOneIncidentAndNoFalseWindow(name, outcome);
     for (DetectionScenarios.ServiceOutcome service : outcome.impaired()) {
       assertNotNull(service.detected(), name + ": " + service.service() + " (" + service.state() + ") not detected");
-      // Sparse series (under one report per bucket normally) have coarser bounds; see the README.
+      // Sparse series (under one report per bucket normally) have coarser bounds; see docs/detection.md.
       double startTolerance = service.sparse() ? SPARSE_START_TOLERANCE : 10;
       double endTolerance = service.sparse() ? SPARSE_END_TOLERANCE : 30;
       assertTrue(Math.abs(service.startErrorMinutes()) <= startTolerance,

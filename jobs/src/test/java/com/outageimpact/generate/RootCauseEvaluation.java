@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 
 /**
- * Root-cause accuracy at 1 (the top candidate is the true root), for the README and closing
+ * Root-cause accuracy at 1 (the top candidate is the true root), for docs/cascade.md and closing
  * notes (not a test: it prints figures). Two sets of scenarios:
  *
  * <ol>

@@ -21,7 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Impact quality over many seeded scenarios, for the README and closing notes (not a test: it
+ * Impact quality over many seeded scenarios, for docs/impact.md and closing notes (not a test: it
  * prints figures). Per seed, an outage of its own (start, length, root, rebound scale); per
  * sector, the net loss error in units of the truth's σ and whether the 90% interval covers the
  * truth; per scenario, the total's signed error (for bias) beside a naive estimate: the sector's
