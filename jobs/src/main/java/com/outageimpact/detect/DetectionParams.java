@@ -5,7 +5,7 @@ import java.io.Serializable;
 
 /**
  * The knobs of outage detection from problem reports. The defaults were chosen on generated
- * scenarios and are explained in the README ("Detection"): in short, an outage draws tens of
+ * scenarios and are explained in docs/detection.md: in short, an outage draws tens of
  * times the usual reports and a degraded service about five times, for at least half an hour,
  * while a false-alarm blip is a few times normal for ten to fifteen minutes.
  */
@@ -19,7 +19,8 @@ public record DetectionParams(
     double minExcessReports,
     int minDurationMinutes,
     int minIncidentMinutes,
-    int mergeGapMinutes) implements Serializable {
+    int mergeGapMinutes,
+    double falseAlarmWeeks) implements Serializable {
 
   public static JobOptions declare(JobOptions options) {
     return options
@@ -32,7 +33,8 @@ public record DetectionParams(
         .option("min-excess-reports", "10", "a window needs at least this many reports above its baseline")
         .option("min-duration-minutes", "30", "windows whose reports are anomalous for less time, drain included, are dropped (a false-alarm blip lasts 10-15 minutes and has no drain)")
         .option("min-incident-minutes", "20", "an incident needs a window impaired this long, drain not included (a blip's reports can keep the evidence up for a while after it stops; an outage lasts 30 minutes or more)")
-        .option("merge-gap-minutes", "30", "windows of one series closer than this are merged into one; in run, the longest quiet stretch a window's failed transactions are followed across");
+        .option("merge-gap-minutes", "30", "windows of one series closer than this are merged into one; in run, the longest quiet stretch a window's failed transactions are followed across")
+        .option("false-alarm-weeks", "2", "a series' ordinary bursts may cross its alarm threshold about once per this many weeks: where a series' own history shows bursts that --alarm-threshold would take for outages more often, its threshold rises to that rate (0: never raised)");
   }
 
   public static DetectionParams from(JobOptions options) {
@@ -40,16 +42,17 @@ public record DetectionParams(
         options.getDouble("baseline-floor"), options.getDouble("shift-ratio"), options.getDouble("alarm-threshold"),
         options.getDouble("confirm-threshold"),
         options.getDouble("min-excess-reports"), options.getInt("min-duration-minutes"),
-        options.getInt("min-incident-minutes"), options.getInt("merge-gap-minutes"));
+        options.getInt("min-incident-minutes"), options.getInt("merge-gap-minutes"),
+        options.getDouble("false-alarm-weeks"));
     if (params.bucketMinutes < 1 || 10080 % params.bucketMinutes != 0) {
       throw new IllegalArgumentException("--bucket-minutes must divide a week (e.g. 1, 5, 10, 15, 30, 60)");
     }
     if (params.baselineWeeks < 1 || params.shiftRatio <= 1 || params.alarmThreshold <= 0
         || params.confirmThreshold <= 0 || params.confirmThreshold > params.alarmThreshold
-        || params.baselineFloor <= 0) {
+        || params.baselineFloor <= 0 || params.falseAlarmWeeks < 0) {
       throw new IllegalArgumentException(
           "need --baseline-weeks >= 1, --shift-ratio > 1, 0 < --confirm-threshold <= --alarm-threshold"
-              + " and --baseline-floor > 0");
+              + ", --baseline-floor > 0 and --false-alarm-weeks >= 0");
     }
     return params;
   }

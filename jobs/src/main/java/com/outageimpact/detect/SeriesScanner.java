@@ -303,6 +303,10 @@ final class SeriesScanner {
    */
   static List<Window> windows(long[] counts, Baseline baseline, boolean[] focus, DetectionParams params) {
     double logRatio = Math.log(params.shiftRatio());
+    double alarmThreshold = alarmThreshold(counts, baseline, params);
+    // The confirm threshold keeps its ratio to the alarm's: a series whose bursts need a higher
+    // alarm needs as much more to be "hit too".
+    double confirmThreshold = params.confirmThreshold() * alarmThreshold / params.alarmThreshold();
     // {evidence start, first crossing, last anomalous bucket, scan end, alarm}
     List<int[]> segments = new ArrayList<>();
     double evidence = 0;
@@ -315,11 +319,8 @@ final class SeriesScanner {
       boolean known = i < counts.length && !Double.isNaN(baseline.cautious()[i]);
       if (known) {
         double b = baseline.cautious()[i];
-        double threshold = focus != null && focus[i] ? params.confirmThreshold() : params.alarmThreshold();
-        // Log-likelihood ratio of this bucket's count under "shiftRatio x baseline" against "baseline".
-        // Divided by the dispersion (quasi-likelihood): counts that vary phi times more than
-        // Poisson ones carry 1/phi of the evidence.
-        double step = (counts[i] * logRatio - (params.shiftRatio() - 1) * b) / baseline.dispersion();
+        double threshold = focus != null && focus[i] ? confirmThreshold : alarmThreshold;
+        double step = evidenceStep(counts[i], b, logRatio, params.shiftRatio(), baseline.dispersion());
         if (evidence == 0 && step > 0) {
           evidenceStart = i; // the evidence's change-point: where it last left zero
         }
@@ -327,7 +328,7 @@ final class SeriesScanner {
         if (evidence >= threshold && firstAlarm < 0) {
           firstAlarm = i;
         }
-        if (evidence >= params.alarmThreshold() && alarm < 0) {
+        if (evidence >= alarmThreshold && alarm < 0) {
           alarm = i;
         }
         if (firstAlarm >= 0 && evidence > bestEvidence) {
@@ -363,6 +364,116 @@ final class SeriesScanner {
       }
     }
     return windows;
+  }
+
+  /**
+   * One bucket's evidence: the log-likelihood ratio of its count under "shiftRatio x baseline"
+   * against "baseline", divided by the dispersion (quasi-likelihood: counts that vary phi times
+   * more than Poisson ones carry 1/phi of the evidence).
+   */
+  private static double evidenceStep(long count, double baseline, double logRatio, double shiftRatio, double dispersion) {
+    return (count * logRatio - (shiftRatio - 1) * baseline) / dispersion;
+  }
+
+  /** Tail fits a calibrated threshold is the median of: above the levels excursions exceed this often a week. */
+  private static final double[] TAIL_FIT_RATES_PER_WEEK = {2, 4, 8};
+  /**
+   * Crossings of {@code --alarm-threshold} a series' history needs before its threshold is
+   * raised at all: the outage being analysed is one, a past incident another; a third in a short
+   * history says the series bursts.
+   */
+  private static final int MIN_CROSSINGS = 3;
+  /** Excursions above its level a tail fit needs (fewer: that fit is not made). */
+  private static final int TAIL_FIT_MIN_EXCURSIONS = 8;
+
+  /**
+   * The alarm threshold of one series: {@code --alarm-threshold}, or higher where the series' own
+   * history shows that ordinary bursts would cross it more often than once per
+   * {@code --false-alarm-weeks}. Real report streams burst (a news story, a viral post): their
+   * evidence runs up in excursions whose sizes have a heavy tail, which no single dispersion
+   * factor captures. So the tail is measured: the evidence is run over the whole series (without
+   * thresholds, so every excursion from zero and back counts), each excursion's maximum is kept,
+   * and a generalized Pareto tail is fitted to the maxima above the level that
+   * {@link #TAIL_FIT_RATES_PER_WEEK} excursions a week exceed (Pickands' estimator: from the
+   * quartiles of the excesses, which the few largest, past incidents among them, do not move).
+   * The threshold is where the fitted tail is crossed once per {@code --false-alarm-weeks}; with
+   * several fits, the median, since a fit to a few weeks' bursts is noisy. Only a series whose
+   * history crossed {@code --alarm-threshold} more often than that, and at least
+   * {@value #MIN_CROSSINGS} times, is refitted: on Poisson counts, and with too little history
+   * to tell, the threshold stays {@code --alarm-threshold}.
+   */
+  static double alarmThreshold(long[] counts, Baseline baseline, DetectionParams params) {
+    if (params.falseAlarmWeeks() <= 0) {
+      return params.alarmThreshold();
+    }
+    double logRatio = Math.log(params.shiftRatio());
+    List<Double> maxima = new ArrayList<>();
+    double evidence = 0;
+    double excursionMax = 0;
+    int known = 0;
+    for (int i = 0; i <= counts.length; i++) {
+      boolean isKnown = i < counts.length && !Double.isNaN(baseline.cautious()[i]);
+      if (isKnown) {
+        known++;
+        evidence = Math.max(0, evidence + evidenceStep(counts[i], baseline.cautious()[i], logRatio,
+            params.shiftRatio(), baseline.dispersion()));
+        excursionMax = Math.max(excursionMax, evidence);
+      }
+      if ((!isKnown || evidence == 0) && excursionMax > 0) {
+        maxima.add(excursionMax);
+        excursionMax = 0;
+        evidence = 0;
+      }
+    }
+    double weeks = known / (double) params.bucketsPerWeek();
+    double[] sorted = maxima.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    if (sorted.length < TAIL_FIT_MIN_EXCURSIONS) {
+      return params.alarmThreshold();
+    }
+    double wantedRate = 1 / params.falseAlarmWeeks();
+    long crossings = Arrays.stream(sorted).filter(m -> m >= params.alarmThreshold()).count();
+    if (crossings < MIN_CROSSINGS || crossings <= wantedRate * weeks) {
+      return params.alarmThreshold(); // the default threshold is crossed no more often than wanted
+    }
+    double[] fitted = new double[TAIL_FIT_RATES_PER_WEEK.length];
+    int fits = 0;
+    for (double rate : TAIL_FIT_RATES_PER_WEEK) {
+      double level = quantile(sorted, 1 - rate * weeks / sorted.length);
+      double[] excesses = Arrays.stream(sorted).filter(m -> m > level).map(m -> m - level).toArray();
+      if (excesses.length < TAIL_FIT_MIN_EXCURSIONS) {
+        continue;
+      }
+      double q1 = quantile(excesses, 0.5);
+      double q2 = quantile(excesses, 0.75);
+      double q3 = quantile(excesses, 0.875);
+      if (!(q2 > q1 && q3 > q2)) {
+        continue; // ties: no tail to speak of
+      }
+      // Pickands: for a generalized Pareto tail, the quantiles at 1/2, 1/4 and 1/8 of the excesses
+      // are spaced by a factor 2^shape.
+      double shape = Math.log((q3 - q2) / (q2 - q1)) / Math.log(2);
+      double ratio = excesses.length / weeks / wantedRate; // how much rarer the threshold's crossings must be
+      double threshold;
+      if (Math.abs(shape) < 1e-6) {
+        threshold = level + q1 / Math.log(2) * Math.log(ratio); // exponential tail
+      } else {
+        double scale = shape * q1 / (Math.pow(2, shape) - 1);
+        threshold = level + scale / shape * (Math.pow(ratio, shape) - 1);
+      }
+      fitted[fits++] = threshold;
+    }
+    if (fits == 0) {
+      return params.alarmThreshold();
+    }
+    return Math.max(params.alarmThreshold(), median(fitted, fits));
+  }
+
+  /** The p-quantile of sorted values, interpolated linearly; p is clamped to [0, 1]. */
+  private static double quantile(double[] sorted, double p) {
+    double position = Math.max(0, Math.min(1, p)) * (sorted.length - 1);
+    int below = (int) Math.floor(position);
+    int above = Math.min(sorted.length - 1, below + 1);
+    return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
   }
 
   private static List<int[]> mergeCloseSegments(List<int[]> segments, int gap) {

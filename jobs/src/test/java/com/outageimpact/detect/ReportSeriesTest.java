@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The series grid: what each series spans, and so what scanning it costs. */
 class ReportSeriesTest {
 
-  private static final DetectionParams PARAMS = new DetectionParams(5, 4, 0.25, 3, 15, 8, 10, 30, 20, 30);
+  private static final DetectionParams PARAMS = new DetectionParams(5, 4, 0.25, 3, 15, 8, 10, 30, 20, 30, 2);
 
   /**
    * Services reported on one day each, the days years apart (an analyst's export of past
