@@ -53,7 +53,7 @@ public final class DetectJob {
     try {
       IngestedData data = new Ingestion(spark, "USD", format, input -> publisher.stage("rejects/" + input), timer)
           .ingestReports(paths);
-      Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, timer);
+      Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, Detection.TIMELINE_AFTER, timer);
       try (StageTimer.Stage stage = timer.start("publish")) {
         List<String> ids = Detection.stage(publisher, spark, result);
         Timelines.stage(publisher, spark, result, List.of(), List.of());

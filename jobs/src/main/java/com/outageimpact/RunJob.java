@@ -93,8 +93,9 @@ public final class RunJob {
       Ingestion ingestion = new Ingestion(spark, options.require("reporting-currency"), format,
           input -> publisher.stage("rejects/" + input), timer);
       IngestedData ingested = ingestion.ingestAllButTransactions(paths);
+      // The timeline reaches the recovery hours past an incident's end (the impact's analysis window).
       Detection.Result detection = Detection.detect(ingested.reports().accepted(), ingested.incident(),
-          detectionParams, timer);
+          detectionParams, Duration.ofSeconds(Math.round(options.getDouble("recovery-hours") * 3600)), timer);
 
       // Transactions are read after detection, for the dates its incidents need: when they are
       // date-partitioned, the other days' files are never opened. With no incident, every file is

@@ -31,6 +31,12 @@ public final class Detection {
   public static final Duration TIMELINE_AFTER = Duration.ofHours(3);
   /** How long before an incident's first window other services are checked for having been hit too. */
   static final Duration FOCUS_BEFORE = Duration.ofHours(1);
+  /**
+   * How long before an incident the report series are kept for its timeline: the timeline's hour,
+   * plus the hour by which failed transactions may move its start earlier (in {@code run}), plus
+   * the focus hour, within which the second pass may open earlier windows.
+   */
+  static final Duration KEEP_BEFORE = TIMELINE_BEFORE.plus(FOCUS_BEFORE).plus(FOCUS_BEFORE);
 
   /** The stage's result: incidents (small, on the driver) and the scored series (lazy). */
   public record Result(List<DetectedIncident> incidents, Dataset<Row> scored, DetectionParams params) {
@@ -42,38 +48,77 @@ public final class Detection {
 
   private Detection() {}
 
+  /**
+   * @param timelineAfter how far after an incident's detected end its report timeline may reach
+   *     (the full run's analysis window runs the recovery hours past it): the scored series are
+   *     kept from {@link #KEEP_BEFORE} before each incident to this (at least
+   *     {@link #TIMELINE_AFTER}) plus {@link #TIMELINE_AFTER} after it, for the timelines.
+   */
   public static Result detect(Dataset<Row> reports, IncidentDeclaration declaration, DetectionParams params,
-      StageTimer timer) {
+      Duration timelineAfter, StageTimer timer) {
     try (StageTimer.Stage stage = timer.start("detect")) {
       Dataset<Row> counts = ReportSeries.counts(reports, params).persist(StorageLevel.MEMORY_AND_DISK());
-      // First pass: windows strong enough on their own, which make the incidents.
       ReportSeries.Extent extent = ReportSeries.extent(counts);
       if (extent == null) {
         counts.unpersist();
         stage.count("incidents", 0);
         return new Result(List.of(), null, params);
       }
-      Dataset<Row> scored = ReportSeries.scan(counts, extent, params, List.of());
+      // Grouped by series once, for both passes; the counts themselves are then no longer read.
+      Dataset<Row> grouped = ReportSeries.grouped(counts, extent).persist(StorageLevel.MEMORY_AND_DISK());
+      grouped.count();
+      counts.unpersist();
+      // First pass: windows strong enough on their own, which make the incidents. Only the
+      // windows are read from it.
+      Dataset<Row> scored = ReportSeries.scan(grouped, params, List.of(), List.of());
       List<OutageWindow> windows = WindowDetector.windows(scored, params);
       List<DetectedIncident> incidents = DetectedIncident.group(windows, declaration, params.minIncidentMinutes(), extent.regions());
+      // Second pass: within each incident (from an hour before it), which other series rose too.
+      List<long[]> focus = new ArrayList<>();
       if (!incidents.isEmpty()) {
-        // Second pass: within each incident (from an hour before it), which other series rose too.
-        List<long[]> focus = new ArrayList<>();
         for (DetectedIncident incident : incidents) {
           focus.add(new long[] {
               incident.start().minus(FOCUS_BEFORE).getEpochSecond() / params.bucketSeconds(),
               incident.drainEnd().getEpochSecond() / params.bucketSeconds() + 1});
         }
-        scored = ReportSeries.scan(counts, extent, params, focus);
+      }
+      Duration after = TIMELINE_AFTER.plus(timelineAfter.compareTo(TIMELINE_AFTER) > 0 ? timelineAfter : TIMELINE_AFTER);
+      List<long[]> keep = timelineSpans(incidents, after, params);
+      if (!incidents.isEmpty()) {
+        scored = ReportSeries.scan(grouped, params, focus, keep);
       }
       // Read twice: for the windows now, for the timeline when publishing.
       scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
       windows = WindowDetector.windows(scored, params);
       incidents = DetectedIncident.group(windows, declaration, params.minIncidentMinutes(), extent.regions());
-      counts.unpersist();
+      List<long[]> needed = timelineSpans(incidents, after, params);
+      if (!covers(keep, needed)) {
+        // A window the second pass confirmed drains past what the first pass's incidents reached:
+        // scan once more (same focus, so the same windows) for the timeline's rows.
+        scored.unpersist();
+        scored = ReportSeries.scan(grouped, params, focus, needed).persist(StorageLevel.MEMORY_AND_DISK());
+        scored.count(); // before the grouped series go
+      }
+      grouped.unpersist();
       stage.count("windows", incidents.stream().mapToInt(i -> i.windows().size()).sum()).count("incidents", incidents.size());
       return new Result(incidents, scored, params);
     }
+  }
+
+  /** Per incident, the buckets its report timeline may read: from {@link #KEEP_BEFORE} before it to {@code after} its drain end. */
+  private static List<long[]> timelineSpans(List<DetectedIncident> incidents, Duration after, DetectionParams params) {
+    List<long[]> spans = new ArrayList<>();
+    for (DetectedIncident incident : incidents) {
+      spans.add(new long[] {
+          incident.start().minus(KEEP_BEFORE).getEpochSecond() / params.bucketSeconds(),
+          incident.drainEnd().plus(after).getEpochSecond() / params.bucketSeconds() + 1});
+    }
+    return spans;
+  }
+
+  /** Whether every span of {@code inner} lies within one span of {@code outer}. */
+  private static boolean covers(List<long[]> outer, List<long[]> inner) {
+    return inner.stream().allMatch(i -> outer.stream().anyMatch(o -> o[0] <= i[0] && i[1] <= o[1]));
   }
 
   /** The tables this stage publishes, per incident (incident_summary is gathered from every stage). */

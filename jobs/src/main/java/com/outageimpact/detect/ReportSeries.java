@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.unix_seconds;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import com.outageimpact.schema.Schemas;
 import java.util.ArrayList;
@@ -36,15 +38,19 @@ public final class ReportSeries {
    * and per service across regions: both from one pass over the reports (grouping sets).
    */
   public static Dataset<Row> counts(Dataset<Row> reports, DetectionParams params) {
+    // Reporters are told apart by a 64-bit hash of their SHA-256 hex: 8 bytes a row to shuffle
+    // and compare instead of 64 characters (two of a bucket's reporters collide with odds of
+    // about n^2 / 2^65: nil for the thousands a bucket can hold).
     Dataset<Row> bucketed = reports
-        .select(col("service"), col("region"), col("reporter_hash"),
+        .select(col("service"), col("region"),
+            when(col("reporter_hash").isNotNull(), xxhash64(col("reporter_hash"))).as("reporter_key"), // no reporter: none counted
             floor(unix_seconds(col("reported_at")).divide(params.bucketSeconds())).as("bucket_index"));
     String view = "reports_bucketed_" + UUID.randomUUID().toString().replace("-", "");
     bucketed.createOrReplaceTempView(view);
     try {
       return reports.sparkSession().sql("SELECT service,"
           + " CASE WHEN grouping(region) = 1 THEN '" + ALL_REGIONS + "' ELSE region END AS region,"
-          + " bucket_index, count(1) AS reports, count(DISTINCT reporter_hash) AS reporters"
+          + " bucket_index, count(1) AS reports, count(DISTINCT reporter_key) AS reporters"
           + " FROM " + view
           + " GROUP BY GROUPING SETS ((service, region, bucket_index), (service, bucket_index))");
     } finally {
@@ -71,52 +77,69 @@ public final class ReportSeries {
   }
 
   /**
-   * Every series on every bucket of its own span, from its first report to its last (a bucket
-   * without reports is a zero, not a gap), scanned by {@link SeriesScanner}: one row per series
-   * and bucket with its baseline
-   * ({@code expected_reports}, null without enough history) and whether it lies in a window; the
-   * first bucket of each window also carries the window ({@code w_*} columns). {@code focus}:
-   * periods (bucket index ranges, [from, to)) already known to hold an incident, where the
+   * Every series scanned by {@link SeriesScanner} over its own span, from its first report to its
+   * last (a bucket without reports is a zero, not a gap): the buckets later steps read, one row
+   * per series and bucket with its baseline ({@code expected_reports}, null without enough
+   * history) and whether it lies in a window. The first bucket of each window always comes out,
+   * carrying the window ({@code w_*} columns); the other buckets only across regions and inside
+   * {@code keep} (bucket index ranges, [from, to)): the report timeline's spans. A year of
+   * buckets for hundreds of series is never kept for the few hours the timelines show.
+   * {@code focus}: periods (bucket index ranges) already known to hold an incident, where the
    * confirm threshold applies. Each series spans only its own buckets, not the whole data range:
    * memory grows with what each series covers (a service reported on one day of three years
    * costs a day), not with services times the range.
    */
-  public static Dataset<Row> scan(Dataset<Row> counts, Extent extent, DetectionParams params, List<long[]> focus) {
+  public static Dataset<Row> scan(Dataset<Row> grouped, DetectionParams params, List<long[]> focus,
+      List<long[]> keep) {
     List<long[]> periods = List.copyOf(focus);
+    List<long[]> kept = List.copyOf(keep);
+    MapPartitionsFunction<Row, Row> scanSeries = rows -> scanPartition(rows, periods, kept, params);
+    return grouped.mapPartitions(scanSeries, Encoders.row(Schemas.SCORED_REPORTS));
+  }
+
+  /**
+   * The counts with each series' rows together in one partition (what {@link #scan} reads):
+   * one shuffle and one sort, which both scans can share when this is cached. Sorted by a 64-bit
+   * hash of the series first, so that the sort compares numbers, not strings that mostly share
+   * their first bytes; the names break the (rare) ties between two series' hashes.
+   */
+  public static Dataset<Row> grouped(Dataset<Row> counts, Extent extent) {
     // One task per core at most: the series are few and small, and hundreds of near-empty
     // shuffle partitions would cost more than the scans themselves.
     int partitions = (int) Math.max(1, Math.min(extent.series(), counts.sparkSession().sparkContext().defaultParallelism()));
-    MapPartitionsFunction<Row, Row> scanSeries = rows -> scanPartition(rows, periods, params);
     return counts.repartition(partitions, col("service"), col("region"))
-        .sortWithinPartitions("service", "region")
-        .mapPartitions(scanSeries, Encoders.row(Schemas.SCORED_REPORTS));
+        .sortWithinPartitions(xxhash64(col("service"), col("region")), col("service"), col("region"))
+        .select("service", "region", "bucket_index", "reports", "reporters");
   }
 
   /**
    * Scans each series of a partition whose rows arrive grouped by series, one series at a time:
-   * only one series' rows are held, in and out, not the partition's.
+   * only one series' counts are held (as numbers, not rows), in and out, not the partition's.
    */
-  private static Iterator<Row> scanPartition(Iterator<Row> rows, List<long[]> focus, DetectionParams params) {
+  private static Iterator<Row> scanPartition(Iterator<Row> rows, List<long[]> focus, List<long[]> keep,
+      DetectionParams params) {
     return new Iterator<>() {
       private Row next = rows.hasNext() ? rows.next() : null; // first row of the next series
       private Iterator<Row> current = Collections.emptyIterator();
+      private final SeriesRows series = new SeriesRows();
 
       @Override
       public boolean hasNext() {
         while (!current.hasNext() && next != null) {
-          List<Row> series = new ArrayList<>();
+          String service = next.getString(0);
+          String region = next.getString(1);
+          series.clear();
           series.add(next);
           next = null;
           while (rows.hasNext()) {
             Row row = rows.next();
-            if (!(series.get(0).getString(0).equals(row.getString(0))
-                && series.get(0).getString(1).equals(row.getString(1)))) {
+            if (!(service.equals(row.getString(0)) && region.equals(row.getString(1)))) {
               next = row;
               break;
             }
             series.add(row);
           }
-          current = scanOne(series, focus, params);
+          current = scanOne(service, region, series, focus, keep, params);
         }
         return current.hasNext();
       }
@@ -131,22 +154,45 @@ public final class ReportSeries {
     };
   }
 
-  private static Iterator<Row> scanOne(List<Row> rows, List<long[]> periods, DetectionParams params) {
+  /** One series' rows as three growing arrays: bucket index, reports, reporters. */
+  private static final class SeriesRows {
+    long[] buckets = new long[1024];
+    long[] reports = new long[1024];
+    long[] reporters = new long[1024];
+    int size;
+
+    void clear() {
+      size = 0;
+    }
+
+    void add(Row row) {
+      if (size == buckets.length) {
+        buckets = Arrays.copyOf(buckets, size * 2);
+        reports = Arrays.copyOf(reports, size * 2);
+        reporters = Arrays.copyOf(reporters, size * 2);
+      }
+      buckets[size] = row.getLong(2);
+      reports[size] = row.getLong(3);
+      reporters[size] = row.getLong(4);
+      size++;
+    }
+  }
+
+  private static Iterator<Row> scanOne(String service, String region, SeriesRows rows, List<long[]> periods,
+      List<long[]> keep, DetectionParams params) {
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
-    for (Row row : rows) {
-      first = Math.min(first, row.getLong(2));
-      last = Math.max(last, row.getLong(2));
+    for (int r = 0; r < rows.size; r++) {
+      first = Math.min(first, rows.buckets[r]);
+      last = Math.max(last, rows.buckets[r]);
     }
     int length = Math.toIntExact(last - first + 1);
     long[] reports = new long[length];
     long[] reporters = new long[length];
-    String service = rows.get(0).getString(0);
-    String region = rows.get(0).getString(1);
-    for (Row row : rows) {
-      int i = (int) (row.getLong(2) - first);
-      reports[i] = row.getLong(3);
-      reporters[i] = row.getLong(4);
+    for (int r = 0; r < rows.size; r++) {
+      int i = (int) (rows.buckets[r] - first);
+      reports[i] = rows.reports[r];
+      reporters[i] = rows.reporters[r];
     }
     boolean[] focus = new boolean[length];
     for (long[] period : periods) {
@@ -162,9 +208,19 @@ public final class ReportSeries {
       windowAt[w.start()] = w;
       Arrays.fill(anomalous, w.start(), w.drainEnd(), true);
     }
-    List<Row> out = new ArrayList<>(length);
+    boolean[] kept = new boolean[length];
+    if (ALL_REGIONS.equals(region)) {
+      for (long[] span : keep) {
+        Arrays.fill(kept, (int) Math.max(0, Math.min(length, span[0] - first)),
+            (int) Math.max(0, Math.min(length, span[1] - first)), true);
+      }
+    }
+    List<Row> out = new ArrayList<>();
     for (int i = 0; i < length; i++) {
       SeriesScanner.Window w = windowAt[i];
+      if (w == null && !kept[i]) {
+        continue;
+      }
       out.add(RowFactory.create(service, region, first + i, reports[i], reporters[i],
           Double.isNaN(baseline.expected()[i]) ? null : baseline.expected()[i], anomalous[i],
           w == null ? null : first + w.end(), w == null ? null : first + w.drainEnd(),

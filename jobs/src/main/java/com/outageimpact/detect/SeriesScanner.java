@@ -137,11 +137,16 @@ final class SeriesScanner {
     double[] weekly = new double[weeks];
     double[] daily = new double[FALLBACK_DAYS];
     double[] values = new double[3];
+    double[] scratch = new double[Math.max(FALLBACK_DAYS, 3)];
+    long[] prefix = new long[counts.length + 1]; // prefix[i]: reports before bucket i
+    for (int i = 0; i < counts.length; i++) {
+      prefix[i + 1] = prefix[i] + counts[i];
+    }
     for (int i = 0; i < counts.length; i++) {
       int n = 0;
       int buckets = 0;
       for (int k = 1; k <= weeks; k++) {
-        double mean = slotMean(counts, i - k * bucketsPerWeek);
+        double mean = slotMean(prefix, i - k * bucketsPerWeek);
         if (!Double.isNaN(mean)) {
           weekly[n++] = mean;
           buckets += 2 * NEIGHBOURS + 1;
@@ -155,7 +160,7 @@ final class SeriesScanner {
       }
       int days = 0;
       for (int k = 1; k <= FALLBACK_DAYS; k++) {
-        double mean = slotMean(counts, i - k * bucketsPerDay);
+        double mean = slotMean(prefix, i - k * bucketsPerDay);
         if (!Double.isNaN(mean)) {
           daily[days++] = mean;
         }
@@ -164,7 +169,7 @@ final class SeriesScanner {
         expected[i] = Double.NaN;
         continue;
       }
-      double dayEstimate = days == 0 ? Double.NaN : days >= 3 ? median(daily.clone(), days) : mean(daily, days);
+      double dayEstimate = days == 0 ? Double.NaN : days >= 3 ? medianOfCopy(daily, days, scratch) : mean(daily, days);
       double[] from;
       int m;
       if (n == 0) {
@@ -179,7 +184,7 @@ final class SeriesScanner {
         if (days > 0) {
           values[m++] = dayEstimate;
         }
-        expected[i] = m >= 3 ? median(values.clone(), m) : mean(values, m);
+        expected[i] = m >= 3 ? medianOfCopy(values, m, scratch) : mean(values, m);
         kind[i] = Kind.FEW_WEEKS;
         from = values;
         used[i] = buckets;
@@ -219,16 +224,15 @@ final class SeriesScanner {
     return new Baseline(expected, cautious, shape, kind, dispersion);
   }
 
-  /** The mean of the slot {@code center} and its neighbours, NaN unless all lie in the series. */
-  private static double slotMean(long[] counts, int center) {
-    if (center - NEIGHBOURS < 0 || center + NEIGHBOURS >= counts.length) {
+  /**
+   * The mean of the slot {@code center} and its neighbours, NaN unless all lie in the series;
+   * from the counts' prefix sums ({@code prefix[i]}: the reports before bucket i).
+   */
+  private static double slotMean(long[] prefix, int center) {
+    if (center - NEIGHBOURS < 0 || center + NEIGHBOURS >= prefix.length - 1) {
       return Double.NaN;
     }
-    long sum = 0;
-    for (int d = -NEIGHBOURS; d <= NEIGHBOURS; d++) {
-      sum += counts[center + d];
-    }
-    return sum / (double) (2 * NEIGHBOURS + 1);
+    return (prefix[center + NEIGHBOURS + 1] - prefix[center - NEIGHBOURS]) / (double) (2 * NEIGHBOURS + 1);
   }
 
   /**
@@ -273,10 +277,30 @@ final class SeriesScanner {
     return Math.max(1, median(r, r.length) / MEDIAN_SQUARED_NORMAL);
   }
 
-  /** The median of values[0, n); sorts that range. */
+  /**
+   * The median of values[0, n); sorts that range. The few weekly or daily values of a baseline
+   * (every bucket of every series has one) are sorted by insertion, without a library call.
+   */
   private static double median(double[] values, int n) {
-    Arrays.sort(values, 0, n);
+    if (n <= 8) {
+      for (int i = 1; i < n; i++) {
+        double v = values[i];
+        int j = i - 1;
+        for (; j >= 0 && values[j] > v; j--) {
+          values[j + 1] = values[j];
+        }
+        values[j + 1] = v;
+      }
+    } else {
+      Arrays.sort(values, 0, n);
+    }
     return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  }
+
+  /** The median of values[0, n), sorted in {@code scratch}: values keep their order. */
+  private static double medianOfCopy(double[] values, int n, double[] scratch) {
+    System.arraycopy(values, 0, scratch, 0, n);
+    return median(scratch, n);
   }
 
   private static double mean(double[] values, int n) {

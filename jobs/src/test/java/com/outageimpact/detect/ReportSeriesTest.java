@@ -40,9 +40,14 @@ class ReportSeriesTest {
     }
     Dataset<Row> counts = spark.createDataFrame(rows, schema);
     ReportSeries.Extent extent = ReportSeries.extent(counts);
-    long scored = ReportSeries.scan(counts, extent, PARAMS, List.of()).count();
+    Dataset<Row> grouped = ReportSeries.grouped(counts, extent);
+    long scored = ReportSeries.scan(grouped, PARAMS, List.of(), List.of(new long[] {0, Long.MAX_VALUE})).count();
     // Each series from its first report to its last (a day), not 4 x three years of buckets.
     long lastOffset = (day - 1) / 7 * 7;
     assertEquals(4 * (lastOffset + 1), scored);
+    // Only the buckets asked for come out (no windows here: one day has no history to judge by).
+    assertEquals(0, ReportSeries.scan(grouped, PARAMS, List.of(), List.of()).count());
+    long from = 5_000_000 + 100;
+    assertEquals(12, ReportSeries.scan(grouped, PARAMS, List.of(), List.of(new long[] {from, from + 12})).count());
   }
 }
