@@ -22,6 +22,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The run job on the inputs issue 24 found it failing on: inputs with a header and no rows,
@@ -129,5 +131,51 @@ class RunHardeningTest {
     for (Row sector : spark.read().parquet(out.resolve("sector_impact").toString()).collectAsList()) {
       assertEquals(0.0, sector.<Double>getAs("net_loss"), sector.toString());
     }
+  }
+
+  private Path smallInputs() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("small"));
+    Files.writeString(dir.resolve("graph.json"), """
+        {"components": [{"id": "core"}, {"id": "chat", "kind": "service"}],
+         "dependencies": [{"from": "chat", "to": "core", "type": "hard"}]}""");
+    Files.writeString(dir.resolve("businesses.csv"),
+        "business_id,sector\nb1,retail\nb2,finance\nb2,retail\nb3,retail\nb3,retail\n");
+    Files.writeString(dir.resolve("reports.csv"), "report_id,reported_at,service\nr1,2021-10-04T15:40:00Z,chat\n");
+    Files.writeString(dir.resolve("transactions.csv"), TXN_HEADER
+        + "t1,b1,2021-10-04T15:00:00Z,10.00,USD,succeeded,chat\n"
+        + "t1,b1,2021-10-04T15:00:00Z,99.00,USD,succeeded,chat\n");
+    return dir;
+  }
+
+  /**
+   * Bytes that start and end like Parquet but whose footer length points before the file's start:
+   * Parquet's reader fails with "the footer index is not within the file", naming no file.
+   */
+  private static byte[] corruptParquet() {
+    byte[] body = "PAR1 garbage, not row groups".getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer bytes = ByteBuffer.allocate(body.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.put(body).putInt(1 << 20).put("PAR1".getBytes(StandardCharsets.US_ASCII));
+    return bytes.array();
+  }
+
+  /** Before or after the good file: Spark reads one footer for the schema, then every file. */
+  @ParameterizedTest
+  @ValueSource(strings = {"part-99999-garbage.parquet", "part-0-garbage.parquet"})
+  void aCorruptParquetPartFileIsNamedInOneLine(String corrupt) throws Exception {
+    Path data = smallInputs();
+    Files.delete(data.resolve("transactions.csv"));
+    Path parquet = data.resolve("transactions");
+    spark.sql("SELECT 't1' AS txn_id, 'b1' AS business_id, TIMESTAMP'2021-10-04 15:00:00' AS occurred_at,"
+        + " CAST(1 AS DECIMAL(18,6)) AS amount").write().parquet(parquet.toString());
+    Files.write(parquet.resolve(corrupt), corruptParquet());
+    Path out = tmp.resolve("out");
+    Exception failure = assertThrows(Exception.class, () -> run(data, out));
+
+    String line = SparkJobs.oneLine(failure);
+    assertTrue(line.startsWith("input 'transactions': "), line);
+    assertTrue(line.contains(parquet.resolve(corrupt).toString()), line);
+    assertTrue(line.contains("footer"), "the reason: " + line);
+    assertFalse(line.contains("\n"), line);
+    assertFalse(Files.exists(out.resolve("manifest.json")));
   }
 }

@@ -246,8 +246,11 @@ public final class InputReader {
       raw = reader(pathText, readPaths).parquet(readPaths);
       fileSchema = raw.schema();
     } catch (Exception e) {
+      // Spark reads one file's footer for the schema: name that file when it says which.
+      String file = Failures.failedFile(e);
       throw new InputException("input '" + schema.name() + "': cannot read Parquet at " + pathText
-          + " (first file " + firstFile.getPath() + "): " + Failures.firstLine(e), e);
+          + (file != null ? " (file " + file + ")" : " (first file " + firstFile.getPath() + ")") + ": "
+          + Failures.firstLine(Failures.rootCause(e)), e);
     }
     Map<String, String> byContractName = new LinkedHashMap<>();
     for (StructField field : fileSchema.fields()) {
