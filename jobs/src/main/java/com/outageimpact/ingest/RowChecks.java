@@ -35,8 +35,13 @@ public final class RowChecks {
   /** A check: when {@code failed} holds, the row is rejected with {@code reason} and {@code detail}. */
   public record Check(RejectReason reason, Column failed, Column detail) {}
 
-  /** ISO-8601 text must end in Z or a numeric offset: a local time without one is ambiguous. */
-  private static final String OFFSET_SUFFIX = "(?i)(z|[+-]\\d{2}(:?\\d{2})?)$";
+  /**
+   * ISO-8601 text must be a date and a time to the second (fractions allowed; 'T' or a space
+   * between) ending in Z or a numeric offset: a local time without one is ambiguous, and a date
+   * alone is no instant (its "-04" is the day, not an offset).
+   */
+  private static final String ISO_INSTANT =
+      "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}(:?\\d{2})?)$";
 
   private final InputSchema schema;
   private final StructType sourceSchema;
@@ -101,7 +106,7 @@ public final class RowChecks {
         return col(name).cast(DataTypes.TimestampType);
       }
       Column value = text(name);
-      return when(value.rlike(OFFSET_SUFFIX), value.try_cast(DataTypes.TimestampType));
+      return when(value.rlike(ISO_INSTANT), value.try_cast(DataTypes.TimestampType));
     }
     if (target instanceof BooleanType) {
       if (source instanceof BooleanType) {
@@ -162,7 +167,7 @@ public final class RowChecks {
 
   private static String describe(DataType type) {
     if (type instanceof TimestampType) {
-      return "an ISO-8601 timestamp with an offset or Z";
+      return "an ISO-8601 date and time with an offset or Z";
     }
     if (type instanceof BooleanType) {
       return "a boolean";

@@ -88,4 +88,37 @@ class InputRulesTest {
     }
   }
 
+  @Test
+  void aTimestampNeedsADateATimeAndAnOffset() throws Exception {
+    Path data = scenario("""
+        t-day,b1,2021-10-04,10.00,USD,succeeded,messaging
+        t-local,b1,2021-10-04T17:00:00,10.00,USD,succeeded,messaging
+        t-hour,b1,2021-10-04T17Z,10.00,USD,succeeded,messaging
+        t-min,b1,2021-10-04T17:00Z,10.00,USD,succeeded,messaging
+        t-frac,b1,2021-10-04T13:00:00.250-04:00,10.00,USD,succeeded,messaging
+        t-space,b1,2021-10-04 17:00:00+0000,10.00,USD,succeeded,messaging
+        """, """
+        r-day,2021-10-04,messaging,US,login,h1
+        r-dayz,2021-10-04Z,messaging,US,login,h1
+        r-ok,2021-10-04T17:00:00+02:00,messaging,US,login,h1
+        """);
+    IngestedData ingested = ingest(data);
+
+    Map<String, String> details = new TreeMap<>();
+    for (Row row : rejects("transactions")) {
+      details.put(row.getAs("raw"), row.getAs("detail"));
+    }
+    // Hours and minutes alone (t-min) are no more than Spark's cast reads: seconds are required.
+    assertEquals(Map.of("bad_timestamp", 4L), ingested.transactions().counts().rejectedByReason(), details.toString());
+    assertEquals(Map.of("bad_timestamp", 2L), ingested.reports().counts().rejectedByReason());
+    assertTrue(details.values().stream().anyMatch(d -> d.equals(
+        "occurred_at '2021-10-04' is not an ISO-8601 date and time with an offset or Z")), details.toString());
+    Map<String, java.sql.Timestamp> accepted = new TreeMap<>();
+    ingested.transactions().accepted().select("txn_id", "occurred_at").collectAsList()
+        .forEach(r -> accepted.put(r.getString(0), r.getTimestamp(1)));
+    assertEquals(MiniScenario.ts("2021-10-04T17:00:00Z"), accepted.get("t-space"));
+    assertEquals(MiniScenario.ts("2021-10-04T17:00:00.250Z"), accepted.get("t-frac"));
+    assertEquals(2, accepted.size(), accepted.toString());
+  }
+
 }
