@@ -1,12 +1,14 @@
 package com.outageimpact.ingest;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -43,6 +45,15 @@ public final class RowChecks {
   private static final String ISO_INSTANT =
       "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}(:?\\d{2})?)$";
 
+  /**
+   * A number as text: optional sign, digits with an optional point, optional exponent. Nothing
+   * else: not {@code 12,50}, nor Java's {@code 0.5d}, {@code 0x1p-1}, {@code NaN} or {@code Infinity}.
+   */
+  private static final String NUMBER = "^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$";
+  /** Group 1: the digits after the point that count (trailing zeros do not). */
+  private static final String FRACTION = "^[+-]?\\d*(?:\\.(\\d*?))?0*(?:[eE][+-]?\\d+)?$";
+  private static final String EXPONENT = "[eE]([+-]?\\d+)$";
+
   private final InputSchema schema;
   private final StructType sourceSchema;
   private final List<Check> checks = new ArrayList<>();
@@ -61,16 +72,55 @@ public final class RowChecks {
     }
     for (ColumnSpec column : schema.columns()) {
       RejectReason reason = parseFailureReason(column.type());
-      if (reason != null) {
-        Column parsed = parsed(column.name());
-        Column unparseable = text(column.name()).isNotNull().and(parsed.isNull());
-        if (column.type() instanceof DoubleType && sourceType(column.name()) instanceof StringType) {
-          unparseable = unparseable.or(isnan(parsed));
-        }
-        checks.add(new Check(reason, unparseable,
-            concat(lit(column.name() + " '"), text(column.name()), lit("' is not " + describe(column.type())))));
+      if (reason == null) {
+        continue;
       }
+      String name = column.name();
+      Column value = text(name);
+      if (reason == RejectReason.BAD_NUMBER && sourceType(name) instanceof StringType) {
+        // Numbers as text parse exactly or not at all, and the detail says which rule the text broke.
+        checks.add(new Check(reason, value.isNotNull().and(not(value.rlike(NUMBER))),
+            concat(lit(name + " '"), value, lit("' is not a number"))));
+        if (column.type() instanceof DecimalType decimal) {
+          checks.add(new Check(reason, value.isNotNull().and(tooManyDecimals(value, decimal.scale())),
+              concat(lit(name + " '"), value, lit("' has more than " + decimal.scale() + " decimals"))));
+          checks.add(new Check(reason, value.isNotNull().and(value.try_cast(decimal).isNull()),
+              concat(lit(name + " '"), value, lit("' is too large (at most "
+                  + (decimal.precision() - decimal.scale()) + " digits before the point)"))));
+        } else {
+          checks.add(new Check(reason, value.isNotNull().and(abs(value.try_cast(column.type()))
+                  .equalTo(lit(Double.POSITIVE_INFINITY))),
+              concat(lit(name + " '"), value, lit("' is too large for a double"))));
+        }
+        continue;
+      }
+      Column parsed = parsed(name);
+      Column unparseable = value.isNotNull().and(parsed.isNull());
+      checks.add(new Check(reason, unparseable,
+          concat(lit(name + " '"), value, lit("' is not " + describe(column.type())))));
     }
+  }
+
+  /**
+   * More significant decimals than {@code scale}: those after the point (trailing zeros do not
+   * count) less the exponent. An exponent too long for an int counts as too many when negative.
+   */
+  private static Column tooManyDecimals(Column value, int scale) {
+    Column fraction = regexp_extract(value, FRACTION, 1);
+    Column exponentText = regexp_extract(value, EXPONENT, 1);
+    Column exponent = when(exponentText.equalTo(""), lit(0)).otherwise(exponentText.try_cast(DataTypes.IntegerType));
+    return when(exponent.isNull(), exponentText.startsWith("-"))
+        .otherwise(length(fraction).cast(DataTypes.LongType).minus(exponent.cast(DataTypes.LongType)).gt(scale));
+  }
+
+  /** Text that is a number written within the column's type: no rounding, no overflow. */
+  private Column exactNumber(String name, DataType target) {
+    Column value = text(name);
+    Column parsed = value.try_cast(target);
+    Column fits = target instanceof DecimalType decimal
+        ? not(tooManyDecimals(value, decimal.scale()))
+        : abs(parsed).notEqual(lit(Double.POSITIVE_INFINITY));
+    return when(value.rlike(NUMBER).and(fits), parsed);
   }
 
   /** Adds a domain or reference check, evaluated after the parsing checks, in the order added. */
@@ -117,7 +167,7 @@ public final class RowChecks {
           value.try_cast(DataTypes.BooleanType));
     }
     if (source instanceof StringType) {
-      return text(name).try_cast(target);
+      return exactNumber(name, target);
     }
     return col(name).try_cast(target);
   }

@@ -121,4 +121,50 @@ class InputRulesTest {
     assertEquals(2, accepted.size(), accepted.toString());
   }
 
+  @Test
+  void numbersParseExactlyOrAreRejectedWithADetailThatQuotesThem() throws Exception {
+    Path data = scenario("""
+        t-exact,b1,2021-10-04T17:00:00Z,12.123456,USD,succeeded,messaging
+        t-zeros,b1,2021-10-04T17:00:00Z,12.1234560000,USD,succeeded,messaging
+        t-exp,b1,2021-10-04T17:00:00Z,1.5e2,USD,succeeded,messaging
+        t-round,b1,2021-10-04T17:00:00Z,12.1234567,USD,succeeded,messaging
+        t-tiny,b1,2021-10-04T17:00:00Z,1e-30,USD,succeeded,messaging
+        t-huge,b1,2021-10-04T17:00:00Z,1e400,USD,succeeded,messaging
+        t-suffix,b1,2021-10-04T17:00:00Z,10d,USD,succeeded,messaging
+        """, "r1,2021-10-04T17:00:00Z,messaging,US,login,h1\n");
+    Files.writeString(data.resolve("business_services.csv"), """
+        business_id,service,share
+        b1,messaging,0.5
+        b2,video,0.5d
+        b3,messaging,1e400
+        b3,video,NaN
+        b2,messaging,0x1p-1
+        """);
+    IngestedData ingested = ingest(data);
+
+    InputCounts txns = ingested.transactions().counts();
+    assertEquals(Map.of("bad_number", 4L), txns.rejectedByReason());
+    Map<String, BigDecimal> amounts = new TreeMap<>();
+    ingested.transactions().accepted().select("txn_id", "amount").collectAsList()
+        .forEach(r -> amounts.put(r.getString(0), r.getDecimal(1)));
+    assertEquals(0, new BigDecimal("12.123456").compareTo(amounts.get("t-exact")));
+    assertEquals(0, new BigDecimal("12.123456").compareTo(amounts.get("t-zeros")));
+    assertEquals(0, new BigDecimal("150").compareTo(amounts.get("t-exp")));
+    assertEquals(3, amounts.size(), amounts.toString());
+    List<String> txnDetails = rejects("transactions").stream().map(r -> (String) r.getAs("detail")).sorted().toList();
+    assertTrue(txnDetails.contains("amount '12.1234567' has more than 6 decimals"), txnDetails.toString());
+    assertTrue(txnDetails.contains("amount '1e-30' has more than 6 decimals"), txnDetails.toString());
+    assertTrue(txnDetails.contains("amount '1e400' is too large (at most 12 digits before the point)"),
+        txnDetails.toString());
+    assertTrue(txnDetails.contains("amount '10d' is not a number"), txnDetails.toString());
+
+    InputCounts shares = ingested.businessServices().counts();
+    assertEquals(Map.of("bad_number", 4L), shares.rejectedByReason());
+    assertEquals(1, shares.accepted());
+    List<String> shareDetails = rejects("business_services").stream().map(r -> (String) r.getAs("detail")).toList();
+    assertTrue(shareDetails.contains("share '0.5d' is not a number"), shareDetails.toString());
+    assertTrue(shareDetails.contains("share '1e400' is too large for a double"), shareDetails.toString());
+    assertFalse(shareDetails.toString().contains("Infinity"), shareDetails.toString());
+  }
+
 }
