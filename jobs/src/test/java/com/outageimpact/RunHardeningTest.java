@@ -147,6 +147,26 @@ class RunHardeningTest {
     return dir;
   }
 
+  @Test
+  void theManifestCountsConflictingDuplicatesApartFromExactOnes() throws Exception {
+    Path out = tmp.resolve("out");
+    JsonNode manifest = run(smallInputs(), out);
+    assertEveryInputReconciles(manifest);
+    JsonNode businesses = manifest.get("inputs").get("businesses");
+    assertEquals(5, businesses.get("read").asLong());
+    assertEquals(3, businesses.get("accepted").asLong());
+    assertEquals(1, businesses.get("duplicates").asLong(), "b3's second copy");
+    assertEquals(1, businesses.get("conflicting_duplicates").asLong(), "b2 in two sectors");
+    assertEquals(1, businesses.get("rejected_by_reason").get("conflicting_duplicate").asLong());
+    JsonNode transactions = manifest.get("inputs").get("transactions");
+    assertEquals(1, transactions.get("conflicting_duplicates").asLong(), "t1 at 10.00 and at 99.00");
+    assertEquals(0, transactions.get("duplicates").asLong());
+    assertEquals(0, manifest.get("inputs").get("reports").get("conflicting_duplicates").asLong());
+    assertEquals(2, spark.read().parquet(out.resolve("rejects/businesses").toString())
+        .filter("reason = 'conflicting_duplicate'").count() + spark.read().parquet(
+            out.resolve("rejects/transactions").toString()).filter("reason = 'conflicting_duplicate'").count());
+  }
+
   /**
    * Bytes that start and end like Parquet but whose footer length points before the file's start:
    * Parquet's reader fails with "the footer index is not within the file", naming no file.

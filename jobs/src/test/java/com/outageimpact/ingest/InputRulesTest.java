@@ -167,4 +167,56 @@ class InputRulesTest {
     assertFalse(shareDetails.toString().contains("Infinity"), shareDetails.toString());
   }
 
+  @Test
+  void conflictingDuplicatesAreRejectedApartFromExactOnesAndTheKeptCopyDoesNotDependOnFileOrder() throws Exception {
+    String t1a = "t1,b1,2021-10-04T15:00:00Z,10.00,USD,succeeded,messaging\n";
+    String t1b = "t1,b1,2021-10-04T15:00:00Z,99.00,USD,succeeded,messaging\n";
+    // The same instant and value written differently is the same content: an exact duplicate.
+    String t2a = "t2,b1,2021-10-04T15:00:00Z,5,USD,succeeded,messaging\n";
+    String t2b = "t2,b1,2021-10-04T11:00:00-04:00,5.000,USD,succeeded,messaging\n";
+    String reports = "r1,2021-10-04T17:00:00Z,messaging,US,login,h1\n";
+    Map<String, BigDecimal> keptAmounts = new TreeMap<>();
+    for (String transactions : List.of(t1a + t1b + t2a + t2b, t2b + t1b + t2a + t1a)) {
+      Path data = scenario(transactions, reports);
+      Files.writeString(data.resolve("businesses.csv"), String.join(",", MiniScenario.BUSINESS_HEADER) + "\n"
+          + "b1,retail,US,false,gold,1000.00\n"
+          + "b2,health_care,GB,true,basic,250\n"
+          + "b2,finance,GB,true,basic,250\n"
+          + "b2,health_care,GB,true,basic,250\n"
+          + "b3,finance,,,,\n");
+      IngestedData ingested = ingest(data);
+
+      InputCounts txns = ingested.transactions().counts();
+      assertEquals(4, txns.read());
+      assertEquals(2, txns.accepted());
+      assertEquals(1, txns.duplicates(), "t2's second copy, the same content written differently");
+      assertEquals(1, txns.conflictingDuplicates());
+      assertEquals(Map.of("conflicting_duplicate", 1L), txns.rejectedByReason());
+      assertReconciles(txns);
+
+      InputCounts businesses = ingested.businesses().counts();
+      assertEquals(3, businesses.accepted());
+      // b2 came three times, twice in health_care and once in finance: kept in health_care, one
+      // exact copy and one conflicting; kept in finance, two conflicting.
+      assertEquals(2, businesses.conflictingDuplicates() + businesses.duplicates(), businesses.toString());
+      assertTrue(businesses.conflictingDuplicates() >= 1, businesses.toString());
+      assertEquals(businesses.conflictingDuplicates(), businesses.rejectedByReason().get("conflicting_duplicate"));
+      assertReconciles(businesses);
+      assertEquals(1, ingested.businesses().accepted().filter("business_id = 'b2'").count());
+
+      List<Row> rejected = rejects("transactions");
+      assertEquals(1, rejected.size());
+      Row conflict = rejected.get(0);
+      assertEquals("conflicting_duplicate", conflict.getAs("reason"));
+      assertTrue(((String) conflict.getAs("detail")).contains("txn_id 't1'"), conflict.toString());
+      Row kept = ingested.transactions().accepted().filter("txn_id = 't1'").first();
+      keptAmounts.put(transactions, kept.getAs("amount"));
+      assertNotEquals(((String) conflict.getAs("raw")).contains("\"amount\":\"99.00\""),
+          new BigDecimal("99").compareTo(kept.getAs("amount")) == 0, "the rejected copy is the one not kept");
+      assertEquals(0, new BigDecimal("5").compareTo(
+          ingested.transactions().accepted().filter("txn_id = 't2'").first().getAs(Schemas.AMOUNT_REPORTING)));
+    }
+    assertEquals(1, keptAmounts.values().stream().map(BigDecimal::stripTrailingZeros).distinct().count(),
+        "the same copy is kept whatever the file order: " + keptAmounts);
+  }
 }
