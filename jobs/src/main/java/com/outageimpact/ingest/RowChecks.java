@@ -95,10 +95,23 @@ public final class RowChecks {
         continue;
       }
       Column parsed = parsed(name);
+      if (column.type() instanceof DecimalType decimal && isExact(sourceType(name))) {
+        // A typed decimal (Parquet) with a larger scale: rounding it would change the value.
+        checks.add(new Check(reason, parsed.isNotNull().and(parsed.notEqual(col(name))),
+            concat(lit(name + " "), value, lit(" has more than " + decimal.scale() + " decimals"))));
+        checks.add(new Check(reason, value.isNotNull().and(parsed.isNull()),
+            concat(lit(name + " "), value, lit(" does not fit " + decimal.simpleString()))));
+        continue;
+      }
       Column unparseable = value.isNotNull().and(parsed.isNull());
       checks.add(new Check(reason, unparseable,
           concat(lit(name + " '"), value, lit("' is not " + describe(column.type())))));
     }
+  }
+
+  /** Exact numeric types (decimals, integers), whose value a decimal holds or does not. */
+  private static boolean isExact(DataType type) {
+    return type instanceof DecimalType || type instanceof org.apache.spark.sql.types.IntegralType;
   }
 
   /**

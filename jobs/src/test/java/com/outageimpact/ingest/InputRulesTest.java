@@ -168,6 +168,25 @@ class InputRulesTest {
   }
 
   @Test
+  void aParquetDecimalWithMoreDecimalsThanTheContractIsRejectedNotRounded() throws Exception {
+    Path data = scenario("", "r1,2021-10-04T17:00:00Z,messaging,US,login,h1\n");
+    Files.delete(data.resolve("transactions.csv"));
+    spark.sql("SELECT * FROM VALUES"
+        + " ('t-exact', 'b1', TIMESTAMP'2021-10-04 15:00:00', CAST(10.5 AS DECIMAL(24,8))),"
+        + " ('t-round', 'b1', TIMESTAMP'2021-10-04 15:00:00', CAST(12.12345678 AS DECIMAL(24,8))),"
+        + " ('t-huge', 'b1', TIMESTAMP'2021-10-04 15:00:00', CAST(1234567890123 AS DECIMAL(24,8)))"
+        + " AS t(txn_id, business_id, occurred_at, amount)")
+        .write().parquet(data.resolve("transactions").toString());
+    IngestedData ingested = ingest(data);
+
+    assertEquals(Map.of("bad_number", 2L), ingested.transactions().counts().rejectedByReason());
+    assertEquals(0, new BigDecimal("10.5").compareTo(ingested.transactions().accepted().first().getAs("amount")));
+    List<String> details = rejects("transactions").stream().map(r -> (String) r.getAs("detail")).sorted().toList();
+    assertEquals(List.of("amount 12.12345678 has more than 6 decimals",
+        "amount 1234567890123.00000000 does not fit decimal(18,6)"), details);
+  }
+
+  @Test
   void conflictingDuplicatesAreRejectedApartFromExactOnesAndTheKeptCopyDoesNotDependOnFileOrder() throws Exception {
     String t1a = "t1,b1,2021-10-04T15:00:00Z,10.00,USD,succeeded,messaging\n";
     String t1b = "t1,b1,2021-10-04T15:00:00Z,99.00,USD,succeeded,messaging\n";
