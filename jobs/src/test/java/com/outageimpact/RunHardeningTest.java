@@ -115,6 +115,30 @@ class RunHardeningTest {
   }
 
   @Test
+  void reportsAndBusinessesWithAHeaderAndNoRowsRunToTheEnd() throws Exception {
+    Path data = sample();
+    for (String input : new String[] {"reports", "businesses"}) {
+      replace(data, input, header(data, input));
+    }
+    Path out = tmp.resolve("out");
+    JsonNode manifest = run(data, out);
+
+    assertEveryInputReconciles(manifest);
+    assertEquals(0, manifest.get("inputs").get("reports").get("read").asLong());
+    assertEquals(0, manifest.get("inputs").get("businesses").get("read").asLong());
+    JsonNode transactions = manifest.get("inputs").get("transactions");
+    assertEquals(0, transactions.get("accepted").asLong(), "no business, so every transaction names an unknown one");
+    assertEquals(transactions.get("read").asLong() - transactions.get("duplicates").asLong()
+        - transactions.get("rejected_by_reason").path("malformed_row").asLong()
+        - transactions.get("rejected_by_reason").path("missing_required").asLong()
+        - transactions.get("rejected_by_reason").path("bad_timestamp").asLong()
+        - transactions.get("rejected_by_reason").path("bad_number").asLong()
+        - transactions.get("rejected_by_reason").path("bad_value").asLong(),
+        transactions.get("rejected_by_reason").get("unknown_business").asLong(), transactions.toString());
+    assertEquals(0, manifest.get("incidents").size(), "no report, no incident");
+  }
+
+  @Test
   void transactionsWithNothingWhereTheEstimateLooksRunToTheEnd() throws Exception {
     Path data = sample();
     // One transaction, months before the outage: the baseline weeks are covered by the data's
