@@ -1,5 +1,7 @@
 package com.outageimpact.common;
 
+import org.apache.spark.SparkThrowable;
+
 /** Turning exceptions into the one-line reasons that jobs print and input errors carry. */
 public final class Failures {
 
@@ -12,6 +14,25 @@ public final class Failures {
       root = root.getCause();
     }
     return root;
+  }
+
+  /**
+   * The file a failed Spark read names, or null: Spark names it in an error's parameters
+   * ({@code FAILED_READ_FILE}: path, {@code CANNOT_READ_FILE_FOOTER}: file) a few layers above the
+   * root cause, whose message (a corrupt Parquet footer, a broken gzip stream) often does not.
+   */
+  public static String failedFile(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SparkThrowable spark && spark.getMessageParameters() != null) {
+        for (String key : new String[] {"path", "file"}) {
+          String file = spark.getMessageParameters().get(key);
+          if (file != null && !file.isBlank()) {
+            return file;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   /** The first line of a message (or the exception's class name when it has none). */

@@ -311,7 +311,8 @@ final class StreamLosses {
     Column weight = lit(spread).divide(lit(spread).plus(noise));
     List<Column> out = new ArrayList<>(List.of(col("business_id")));
     for (int j = 0; j <= targets; j++) {
-      double others = g.<Double>getAs("others_" + j);
+      // Sums over no stream at all are null: nothing where the estimate looks (issue 24).
+      double others = g.isNullAt(g.fieldIndex("others_" + j)) ? 0 : g.<Double>getAs("others_" + j);
       double overall = others > 0 ? g.<Double>getAs("total_" + j) / others : 1;
       Column baseline = mean("pre", weeks, j == 0 ? -1 : j);
       Column raw = col("pre_" + j).divide(baseline);

@@ -189,7 +189,8 @@ public final class InputReader {
   }
 
   /**
-   * CSV: a line whose field count differs from the header's is malformed. Spark flags such lines
+   * CSV, as RFC 4180 (a doubled quote inside quotes escapes a quote; a backslash is a character):
+ * a line whose field count differs from the header's is malformed. Spark flags such lines
    * in its corrupt-record column only when it tokenizes whole lines, so column pruning in the CSV
    * parser is switched off (every column is read anyway). Every file's header must match the
    * first one's.
@@ -215,6 +216,9 @@ public final class InputReader {
     Dataset<Row> raw = reader(pathText, readPaths)
         .schema(fileSchema)
         .option("header", "true")
+        // RFC 4180: inside a quoted field a doubled quote is a quote, and a backslash is a character
+        // (Spark's default escape is a backslash, which split "T-bs\",... wrongly).
+        .option("escape", "\"")
         // Headers were checked above; positions are safe.
         .option("enforceSchema", "true")
         .option("mode", "PERMISSIVE")
@@ -246,8 +250,11 @@ public final class InputReader {
       raw = reader(pathText, readPaths).parquet(readPaths);
       fileSchema = raw.schema();
     } catch (Exception e) {
+      // Spark reads one file's footer for the schema: name that file when it says which.
+      String file = Failures.failedFile(e);
       throw new InputException("input '" + schema.name() + "': cannot read Parquet at " + pathText
-          + " (first file " + firstFile.getPath() + "): " + Failures.firstLine(e), e);
+          + (file != null ? " (file " + file + ")" : " (first file " + firstFile.getPath() + ")") + ": "
+          + Failures.firstLine(Failures.rootCause(e)), e);
     }
     Map<String, String> byContractName = new LinkedHashMap<>();
     for (StructField field : fileSchema.fields()) {

@@ -23,7 +23,12 @@ public enum RejectReason {
   /** A currency other than the reporting currency without a row in fx_rates. */
   UNKNOWN_CURRENCY("unknown_currency"),
   /** An sla_tier that sla_tiers does not define (only checked when sla_tiers is given). */
-  UNKNOWN_SLA_TIER("unknown_sla_tier");
+  UNKNOWN_SLA_TIER("unknown_sla_tier"),
+  /**
+   * A valid row whose key came again with different content, and whose copy was not the one kept
+   * (see TableIngester): one reject per dropped copy. Decided after every check above.
+   */
+  CONFLICTING_DUPLICATE("conflicting_duplicate");
 
   private final String code;
 

@@ -1,12 +1,14 @@
 package com.outageimpact.ingest;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -35,8 +37,22 @@ public final class RowChecks {
   /** A check: when {@code failed} holds, the row is rejected with {@code reason} and {@code detail}. */
   public record Check(RejectReason reason, Column failed, Column detail) {}
 
-  /** ISO-8601 text must end in Z or a numeric offset: a local time without one is ambiguous. */
-  private static final String OFFSET_SUFFIX = "(?i)(z|[+-]\\d{2}(:?\\d{2})?)$";
+  /**
+   * ISO-8601 text must be a date and a time to the second (fractions allowed; 'T' or a space
+   * between) ending in Z or a numeric offset: a local time without one is ambiguous, and a date
+   * alone is no instant (its "-04" is the day, not an offset).
+   */
+  private static final String ISO_INSTANT =
+      "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}(:?\\d{2})?)$";
+
+  /**
+   * A number as text: optional sign, digits with an optional point, optional exponent. Nothing
+   * else: not {@code 12,50}, nor Java's {@code 0.5d}, {@code 0x1p-1}, {@code NaN} or {@code Infinity}.
+   */
+  private static final String NUMBER = "^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$";
+  /** Group 1: the digits after the point that count (trailing zeros do not). */
+  private static final String FRACTION = "^[+-]?\\d*(?:\\.(\\d*?))?0*(?:[eE][+-]?\\d+)?$";
+  private static final String EXPONENT = "[eE]([+-]?\\d+)$";
 
   private final InputSchema schema;
   private final StructType sourceSchema;
@@ -56,16 +72,68 @@ public final class RowChecks {
     }
     for (ColumnSpec column : schema.columns()) {
       RejectReason reason = parseFailureReason(column.type());
-      if (reason != null) {
-        Column parsed = parsed(column.name());
-        Column unparseable = text(column.name()).isNotNull().and(parsed.isNull());
-        if (column.type() instanceof DoubleType && sourceType(column.name()) instanceof StringType) {
-          unparseable = unparseable.or(isnan(parsed));
-        }
-        checks.add(new Check(reason, unparseable,
-            concat(lit(column.name() + " '"), text(column.name()), lit("' is not " + describe(column.type())))));
+      if (reason == null) {
+        continue;
       }
+      String name = column.name();
+      Column value = text(name);
+      if (reason == RejectReason.BAD_NUMBER && sourceType(name) instanceof StringType) {
+        // Numbers as text parse exactly or not at all, and the detail says which rule the text broke.
+        checks.add(new Check(reason, value.isNotNull().and(not(value.rlike(NUMBER))),
+            concat(lit(name + " '"), value, lit("' is not a number"))));
+        if (column.type() instanceof DecimalType decimal) {
+          checks.add(new Check(reason, value.isNotNull().and(tooManyDecimals(value, decimal.scale())),
+              concat(lit(name + " '"), value, lit("' has more than " + decimal.scale() + " decimals"))));
+          checks.add(new Check(reason, value.isNotNull().and(value.try_cast(decimal).isNull()),
+              concat(lit(name + " '"), value, lit("' is too large (at most "
+                  + (decimal.precision() - decimal.scale()) + " digits before the point)"))));
+        } else {
+          checks.add(new Check(reason, value.isNotNull().and(abs(value.try_cast(column.type()))
+                  .equalTo(lit(Double.POSITIVE_INFINITY))),
+              concat(lit(name + " '"), value, lit("' is too large for a double"))));
+        }
+        continue;
+      }
+      Column parsed = parsed(name);
+      if (column.type() instanceof DecimalType decimal && isExact(sourceType(name))) {
+        // A typed decimal (Parquet) with a larger scale: rounding it would change the value.
+        checks.add(new Check(reason, parsed.isNotNull().and(parsed.notEqual(col(name))),
+            concat(lit(name + " "), value, lit(" has more than " + decimal.scale() + " decimals"))));
+        checks.add(new Check(reason, value.isNotNull().and(parsed.isNull()),
+            concat(lit(name + " "), value, lit(" does not fit " + decimal.simpleString()))));
+        continue;
+      }
+      Column unparseable = value.isNotNull().and(parsed.isNull());
+      checks.add(new Check(reason, unparseable,
+          concat(lit(name + " '"), value, lit("' is not " + describe(column.type())))));
     }
+  }
+
+  /** Exact numeric types (decimals, integers), whose value a decimal holds or does not. */
+  private static boolean isExact(DataType type) {
+    return type instanceof DecimalType || type instanceof org.apache.spark.sql.types.IntegralType;
+  }
+
+  /**
+   * More significant decimals than {@code scale}: those after the point (trailing zeros do not
+   * count) less the exponent. An exponent too long for an int counts as too many when negative.
+   */
+  private static Column tooManyDecimals(Column value, int scale) {
+    Column fraction = regexp_extract(value, FRACTION, 1);
+    Column exponentText = regexp_extract(value, EXPONENT, 1);
+    Column exponent = when(exponentText.equalTo(""), lit(0)).otherwise(exponentText.try_cast(DataTypes.IntegerType));
+    return when(exponent.isNull(), exponentText.startsWith("-"))
+        .otherwise(length(fraction).cast(DataTypes.LongType).minus(exponent.cast(DataTypes.LongType)).gt(scale));
+  }
+
+  /** Text that is a number written within the column's type: no rounding, no overflow. */
+  private Column exactNumber(String name, DataType target) {
+    Column value = text(name);
+    Column parsed = value.try_cast(target);
+    Column fits = target instanceof DecimalType decimal
+        ? not(tooManyDecimals(value, decimal.scale()))
+        : abs(parsed).notEqual(lit(Double.POSITIVE_INFINITY));
+    return when(value.rlike(NUMBER).and(fits), parsed);
   }
 
   /** Adds a domain or reference check, evaluated after the parsing checks, in the order added. */
@@ -101,7 +169,7 @@ public final class RowChecks {
         return col(name).cast(DataTypes.TimestampType);
       }
       Column value = text(name);
-      return when(value.rlike(OFFSET_SUFFIX), value.try_cast(DataTypes.TimestampType));
+      return when(value.rlike(ISO_INSTANT), value.try_cast(DataTypes.TimestampType));
     }
     if (target instanceof BooleanType) {
       if (source instanceof BooleanType) {
@@ -112,7 +180,7 @@ public final class RowChecks {
           value.try_cast(DataTypes.BooleanType));
     }
     if (source instanceof StringType) {
-      return text(name).try_cast(target);
+      return exactNumber(name, target);
     }
     return col(name).try_cast(target);
   }
@@ -162,7 +230,7 @@ public final class RowChecks {
 
   private static String describe(DataType type) {
     if (type instanceof TimestampType) {
-      return "an ISO-8601 timestamp with an offset or Z";
+      return "an ISO-8601 date and time with an offset or Z";
     }
     if (type instanceof BooleanType) {
       return "a boolean";

@@ -4,12 +4,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import com.outageimpact.common.Failures;
 import com.outageimpact.common.InputException;
@@ -25,20 +27,30 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * Turns an opened input into accepted rows, reject rows and counts, in two passes over the data:
  * the first writes the rejects and counts every row by outcome (an {@link Observation} on the
  * same pass), the second counts distinct keys and repeats. The accepted rows (one per key) are
  * returned lazily, for the stages that use them.
+ *
+ * <p>Repeats of a key are told apart by content, a 64-bit hash of the row's parsed contract
+ * values (so {@code 5} and {@code 5.000}, or one instant at two offsets, are the same content).
+ * Of a key's copies, the kept one is the one whose content hash is smallest: a rule that depends
+ * on nothing but the contents, not on file order. Copies with that content are exact duplicates;
+ * copies with other content are conflicting duplicates, rejected as {@code conflicting_duplicate}
+ * (one reject row each, written by a third pass that runs only when there are any). Everything
+ * that is shuffled for this is the keys and 8-byte hashes (hash aggregates), never the raw rows.
  */
 public final class TableIngester {
 
   private static final String REASON = "_reason";
   private static final String DETAIL = "_detail";
   private static final String RAW = "_raw";
-  private static final String KEY_RANK = "_key_rank";
+  private static final String CONTENT = "_content";
+  private static final String KEPT = "_kept_content";
+  private static final String COPIES = "_copies";
+  private static final String KEPT_COPIES = "_kept_copies";
 
   private TableIngester() {}
 
@@ -79,9 +91,13 @@ public final class TableIngester {
           .select(lit(schema.name()).as("input"), col(REASON).as("reason"), col(DETAIL).as("detail"),
               col(InputReader.SOURCE_FILE).as("source_file"), col(RAW).as("raw"))
           .write().mode(SaveMode.Overwrite).parquet(rejectsPath);
-    } catch (RuntimeException e) {
-      throw new InputException("input '" + schema.name() + "': cannot read " + opened.path() + ": "
-          + Failures.firstLine(Failures.rootCause(e)), e);
+    } catch (Exception e) {
+      // SparkException (a read that failed in a task) is checked in Java and thrown undeclared by
+      // Scala: catching RuntimeException alone let it through, with ~270 lines of trace.
+      // The file that failed, when Spark says which (a corrupt part file among many), else the input's path.
+      String file = Failures.failedFile(e);
+      throw new InputException("input '" + schema.name() + "': cannot read " + (file != null ? file : opened.path())
+          + ": " + Failures.firstLine(Failures.rootCause(e)), e);
     }
     Map<String, Object> observedCounts = observedCounts(outcome);
     long read = ((Number) observedCounts.get("read")).longValue();
@@ -96,23 +112,82 @@ public final class TableIngester {
       rejected += n;
     }
 
-    // Pass 2: count keys and their repeats; only the keys are shuffled for this.
-    Column[] keys = schema.keyColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-    Dataset<Row> valid = checked.filter(col(REASON).isNull());
-    Row keyCounts = valid.groupBy(keys).count()
-        .agg(count(lit(1)), sum(col("count").minus(1))).first();
+    // Pass 2: count keys and their repeats, by content; only keys and content hashes are shuffled.
+    List<String> keyNames = schema.keyColumns();
+    Column[] keys = keyNames.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    Dataset<Row> valid = checked.filter(col(REASON).isNull()).withColumn(CONTENT, contentHash(schema));
+    List<Column> keysAndContent = new ArrayList<>(List.of(keys));
+    keysAndContent.add(col(CONTENT));
+    Dataset<Row> perKey = valid.groupBy(keysAndContent.toArray(Column[]::new)).count()
+        .groupBy(keys).agg(min(CONTENT).as(KEPT), min_by(col("count"), col(CONTENT)).as(KEPT_COPIES),
+            sum("count").as(COPIES));
+    Row keyCounts = perKey.agg(count(lit(1)), sum(col(KEPT_COPIES).minus(1)), sum(col(COPIES).minus(col(KEPT_COPIES))))
+        .first();
     long accepted = keyCounts.getLong(0);
     long duplicates = keyCounts.isNullAt(1) ? 0 : keyCounts.getLong(1);
+    long conflicting = keyCounts.isNullAt(2) ? 0 : keyCounts.getLong(2);
 
-    // One row per key for the later stages. Which copy is kept does not depend on file order:
-    // the one with the smallest raw row (copies of a duplicate delivery are identical anyway).
-    Dataset<Row> ranked = valid
-        .withColumn(KEY_RANK, row_number().over(Window.partitionBy(keys).orderBy(col(RAW))));
-    Dataset<Row> acceptedRows = derive.apply(ranked.filter(col(KEY_RANK).equalTo(1))
-        .select(schema.columnNames().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new)));
+    // One row per key for the later stages: the copies with the kept content are identical in
+    // every contract column, so a distinct over them (a hash aggregate) leaves one.
+    Column[] contractColumns = schema.columnNames().stream().map(org.apache.spark.sql.functions::col)
+        .toArray(Column[]::new);
+    Dataset<Row> kept = valid;
+    if (conflicting > 0) {
+      // Pass 3, only when some key came with different contents: a reject row per dropped copy.
+      Dataset<Row> conflictingKeys = perKey.filter(col(COPIES).gt(col(KEPT_COPIES)))
+          .select(keysAndKept(keys));
+      Dataset<Row> withKept = valid.join(conflictingKeys, keyNames.toArray(String[]::new), "left");
+      try {
+        withKept.filter(col(KEPT).isNotNull().and(col(CONTENT).notEqual(col(KEPT))))
+            .select(lit(schema.name()).as("input"), lit(RejectReason.CONFLICTING_DUPLICATE.code()).as("reason"),
+                conflictDetail(keyNames).as("detail"), col(InputReader.SOURCE_FILE).as("source_file"),
+                col(RAW).as("raw"))
+            .write().mode(SaveMode.Append).parquet(rejectsPath);
+      } catch (Exception e) {
+        String file = Failures.failedFile(e);
+        throw new InputException("input '" + schema.name() + "': cannot read " + (file != null ? file : opened.path())
+            + ": " + Failures.firstLine(Failures.rootCause(e)), e);
+      }
+      kept = withKept.filter(col(KEPT).isNull().or(col(CONTENT).equalTo(col(KEPT))));
+      rejectedByReason.put(RejectReason.CONFLICTING_DUPLICATE.code(), conflicting);
+      rejected += conflicting;
+    }
+    Dataset<Row> acceptedRows = derive.apply(kept.select(contractColumns).distinct());
     InputCounts counts = new InputCounts(schema.name(), opened.path(), opened.format().name().toLowerCase(java.util.Locale.ROOT),
-        opened.files(), opened.dates(), opened.filesSkipped(), read, accepted, rejected, duplicates, rejectedByReason);
+        opened.files(), opened.dates(), opened.filesSkipped(), read, accepted, rejected, duplicates, conflicting,
+        rejectedByReason);
     return new IngestedInput(acceptedRows, counts);
+  }
+
+  /**
+   * A row's content: a 64-bit hash of its parsed contract values, each with its null flag (the
+   * hash skips nulls, which would make a value in one column and the same value in the next alike).
+   */
+  private static Column contentHash(InputSchema schema) {
+    List<Column> parts = new ArrayList<>();
+    for (String name : schema.columnNames()) {
+      parts.add(col(name));
+      parts.add(col(name).isNull());
+    }
+    return xxhash64(parts.toArray(Column[]::new));
+  }
+
+  private static Column[] keysAndKept(Column[] keys) {
+    List<Column> columns = new ArrayList<>(List.of(keys));
+    columns.add(col(KEPT));
+    return columns.toArray(Column[]::new);
+  }
+
+  /** Names the key, e.g. {@code txn_id 't1' came with different contents; ...}. */
+  private static Column conflictDetail(List<String> keyNames) {
+    List<Column> parts = new ArrayList<>();
+    for (int i = 0; i < keyNames.size(); i++) {
+      parts.add(lit((i == 0 ? "" : ", ") + keyNames.get(i) + " '"));
+      parts.add(col(keyNames.get(i)).cast(org.apache.spark.sql.types.DataTypes.StringType));
+      parts.add(lit("'"));
+    }
+    parts.add(lit(" came with different contents; the copy kept is the one whose content hash is smallest"));
+    return concat(parts.toArray(Column[]::new));
   }
 
   private static List<Column> typedAndBookkeeping(List<Column> typed, RowChecks checks, Column raw) {

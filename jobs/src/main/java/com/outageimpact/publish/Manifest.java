@@ -58,6 +58,7 @@ public final class Manifest {
     entry.put("accepted", counts.accepted());
     entry.put("rejected", counts.rejected());
     entry.put("duplicates", counts.duplicates());
+    entry.put("conflicting_duplicates", counts.conflictingDuplicates());
     entry.put("rejected_by_reason", counts.rejectedByReason());
     inputs.put(counts.input(), entry);
     return this;

@@ -169,7 +169,7 @@ public final class PlaceboEvaluation {
   }
 
   private static InputCounts counts(String input, long rows) {
-    return new InputCounts(input, "(in memory)", "memory", 1, null, 0, rows, rows, 0, 0, Map.of());
+    return new InputCounts(input, "(in memory)", "memory", 1, null, 0, rows, rows, 0, 0, 0, Map.of());
   }
 
   /** NAB's timestamps carry no zone; its README says to read them as UTC. */
