@@ -90,9 +90,8 @@ class Outputs:
             if isinstance(d.schema.field(name).type, pa.DictionaryType):
                 frame[name] = frame[name].astype(str)
         if frame.empty:
-            what = f"for incident {incident}" if incident else ""
-            return Missing(f"Table {table} has no rows {what} (for example a run without "
-                           "transactions has no impact figures).".replace("  ", " "))
+            what = f" for incident {incident}" if incident else ""
+            return Missing(f"Table {table} in {self.out} has no rows{what}.")
         return frame
 
     # -- the run's inputs the outputs point at ----------------------------------------------------

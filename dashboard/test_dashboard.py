@@ -321,3 +321,29 @@ def test_missing_and_empty_outputs_give_a_message(browser, tmp_path):
         finally:
             log = s.stop()
         assert "Traceback" not in log, log
+
+
+def test_incident_picker_switches_incident(browser, tmp_path):
+    """Two incidents in one output folder (the sample's, and a copy under another id): pick one."""
+    two = tmp_path / "two"
+    first = incident()
+    other = first + "-copy"
+    for table in ("incident_summary", "timeline", "sector_impact", "business_impact",
+                  "service_impact", "root_cause_candidates"):
+        src = OUT / table / f"incident_id={first}"
+        shutil.copytree(src, two / table / f"incident_id={first}")
+        shutil.copytree(src, two / table / f"incident_id={other}")
+    shutil.copy(OUT / "manifest.json", two / "manifest.json")
+    s = Server(two)
+    try:
+        browser.get(s.url + "/sectors")
+        WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "sector-table")))
+        wait_quiet(browser)
+        assert browser.find_element(By.ID, "page-title").text.endswith(first)
+        choose(browser, "incident", other)
+        WebDriverWait(browser, 10).until(
+            lambda d: d.find_element(By.ID, "page-title").text.endswith(other))
+        assert browser.find_elements(By.ID, "sector-table")
+    finally:
+        log = s.stop()
+    assert "Traceback" not in log, log
