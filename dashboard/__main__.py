@@ -33,7 +33,7 @@ def main(argv=None) -> int:
 
     app = create_app(out)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "") else args.host
-    print(f"Dashboard on http://{shown}:{args.port}/  (outputs: {out}; ready in "
+    print(f"Dashboard on http://{shown}:{args.port}/  (outputs: {out}; loaded in "
           f"{time.monotonic() - T0:.1f} s; Ctrl-C stops it)", flush=True)
     app.run(host=args.host, port=args.port, debug=False)
     return 0
