@@ -1,0 +1,1 @@
+"""A dashboard on a run's published Parquet outputs (see dashboard/README.md)."""
