@@ -236,7 +236,7 @@ public final class FamilyMatrixEvaluation {
   static Map<String, String> flatJson(String json) {
     Map<String, String> fields = new HashMap<>();
     java.util.regex.Matcher m = java.util.regex.Pattern
-        .compile("^  \"([a-z_]+)\": \"?([^\",{]*)\"?,?$", java.util.regex.Pattern.MULTILINE).matcher(json);
+        .compile("^  \"([a-z_]+)\": \"?([^\",{\n]*)\"?,?$", java.util.regex.Pattern.MULTILINE).matcher(json);
     while (m.find()) {
       fields.put(m.group(1), m.group(2));
     }
