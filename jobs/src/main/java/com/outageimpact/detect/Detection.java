@@ -74,16 +74,9 @@ public final class Detection {
       List<OutageWindow> windows = WindowDetector.windows(scored, params);
       List<DetectedIncident> incidents = DetectedIncident.group(windows, declaration, params.minIncidentMinutes(), extent.regions());
       // Second pass: within each incident (from an hour before it), which other series rose too.
-      List<long[]> focus = new ArrayList<>();
-      if (!incidents.isEmpty()) {
-        for (DetectedIncident incident : incidents) {
-          focus.add(new long[] {
-              incident.start().minus(FOCUS_BEFORE).getEpochSecond() / params.bucketSeconds(),
-              incident.drainEnd().getEpochSecond() / params.bucketSeconds() + 1});
-        }
-      }
+      List<long[]> focus = spans(incidents, FOCUS_BEFORE, Duration.ZERO, params);
       Duration after = TIMELINE_AFTER.plus(timelineAfter.compareTo(TIMELINE_AFTER) > 0 ? timelineAfter : TIMELINE_AFTER);
-      List<long[]> keep = timelineSpans(incidents, after, params);
+      List<long[]> keep = spans(incidents, KEEP_BEFORE, after, params);
       if (!incidents.isEmpty()) {
         scored = ReportSeries.scan(grouped, params, focus, keep);
       }
@@ -91,7 +84,7 @@ public final class Detection {
       scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
       windows = WindowDetector.windows(scored, params);
       incidents = DetectedIncident.group(windows, declaration, params.minIncidentMinutes(), extent.regions());
-      List<long[]> needed = timelineSpans(incidents, after, params);
+      List<long[]> needed = spans(incidents, KEEP_BEFORE, after, params);
       if (!covers(keep, needed)) {
         // A window the second pass confirmed drains past what the first pass's incidents reached:
         // scan once more (same focus, so the same windows) for the timeline's rows.
@@ -105,12 +98,16 @@ public final class Detection {
     }
   }
 
-  /** Per incident, the buckets its report timeline may read: from {@link #KEEP_BEFORE} before it to {@code after} its drain end. */
-  private static List<long[]> timelineSpans(List<DetectedIncident> incidents, Duration after, DetectionParams params) {
+  /**
+   * Per incident, the buckets from {@code before} its start to {@code after} its drain end
+   * (bucket index ranges, [from, to)): the focus of the second pass, and the timeline's rows.
+   */
+  private static List<long[]> spans(List<DetectedIncident> incidents, Duration before, Duration after,
+      DetectionParams params) {
     List<long[]> spans = new ArrayList<>();
     for (DetectedIncident incident : incidents) {
       spans.add(new long[] {
-          incident.start().minus(KEEP_BEFORE).getEpochSecond() / params.bucketSeconds(),
+          incident.start().minus(before).getEpochSecond() / params.bucketSeconds(),
           incident.drainEnd().plus(after).getEpochSecond() / params.bucketSeconds() + 1});
     }
     return spans;

@@ -82,11 +82,7 @@ final class SeriesScanner {
    * {@code kind}: per bucket, which estimate was used (null without one). {@code dispersion}: how
    * many times more the series' counts vary than Poisson counts would (at least 1).
    */
-  record Baseline(double[] expected, double[] cautious, double[] shape, Kind[] kind, double dispersion) {
-    Baseline(double[] expected, double[] cautious, double[] shape) {
-      this(expected, cautious, shape, new Kind[expected.length], 1);
-    }
-  }
+  record Baseline(double[] expected, double[] cautious, double[] shape, Kind[] kind, double dispersion) {}
 
   /** Days before a bucket whose same slot makes the short-history baseline (a week less a day). */
   static final int FALLBACK_DAYS = 6;
@@ -99,10 +95,6 @@ final class SeriesScanner {
   private static final int DISPERSION_MIN_BLOCKS = 20;
   /** The median of z^2 for a standard normal z (0.6745 squared): what the median residual is without overdispersion. */
   private static final double MEDIAN_SQUARED_NORMAL = 0.455;
-
-  static Baseline baseline(long[] counts, int bucketsPerWeek, int weeks, double floor) {
-    return baseline(counts, bucketsPerWeek, weeks, floor, 6);
-  }
 
   /**
    * The baseline of every bucket. With {@value #MIN_HISTORY_WEEKS} weeks of history or more
@@ -372,7 +364,7 @@ final class SeriesScanner {
     }
     List<int[]> merged = mergeCloseSegments(segments, Math.max(0, params.mergeGapMinutes() / params.bucketMinutes()));
     List<Window> windows = new ArrayList<>();
-    int minBuckets = (int) Math.ceil(params.minDurationMinutes() / (double) params.bucketMinutes());
+    int minBuckets = params.minDurationBuckets();
     for (int[] s : merged) {
       int drainEnd = s[2] + 1;
       int end = fitEnd(counts, baseline, s[0], drainEnd, s[3], params.bucketMinutes());

@@ -67,7 +67,8 @@ class SeriesScannerTest {
   }
 
   private static SeriesScanner.Baseline baseline(long[] counts) {
-    return SeriesScanner.baseline(counts, WEEK, PARAMS.baselineWeeks(), PARAMS.baselineFloor());
+    // Dispersion blocks of half an hour (6 buckets), as with the job's default --min-duration-minutes.
+    return SeriesScanner.baseline(counts, WEEK, PARAMS.baselineWeeks(), PARAMS.baselineFloor(), 6);
   }
 
   @ParameterizedTest(name = "level {0}/bucket x{1} for {2} buckets")
