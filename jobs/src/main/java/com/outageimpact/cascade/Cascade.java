@@ -110,7 +110,19 @@ public final class Cascade {
 
   /** The predicted state of every component (in dependency order) when {@code roots} fail, with paths. */
   public Map<String, Outcome> resolve(Collection<String> roots) {
-    Settlement settled = settle(roots);
+    return resolve(roots, State.DOWN);
+  }
+
+  /**
+   * The predicted state of every component (in dependency order) when {@code roots} are in
+   * {@code rootState} (down, or degraded: working with loss, which every dependent then feels as
+   * degraded), with paths.
+   */
+  public Map<String, Outcome> resolve(Collection<String> roots, State rootState) {
+    if (rootState == State.UP) {
+      throw new IllegalArgumentException("a root is down or degraded, not up");
+    }
+    Settlement settled = settle(roots, rootState);
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     for (int i = 0; i < order.length; i++) {
       State state = STATES[settled.state[i]];
@@ -125,7 +137,7 @@ public final class Cascade {
    * enough to run from every component in turn (exposure, root-cause ranking).
    */
   public void visitImpaired(Collection<String> roots, BiConsumer<String, State> visitor) {
-    Settlement settled = settle(roots);
+    Settlement settled = settle(roots, State.DOWN);
     for (int i : settled.visited) {
       if (settled.state[i] != 0) {
         visitor.accept(order[i], STATES[settled.state[i]]);
@@ -150,7 +162,7 @@ public final class Cascade {
   }
 
   /** Settles what lies downstream of the roots (nothing else can change), in dependency order. */
-  private Settlement settle(Collection<String> roots) {
+  private Settlement settle(Collection<String> roots, State rootState) {
     Settlement s = new Settlement();
     boolean[] seen = new boolean[order.length];
     boolean[] isRoot = new boolean[order.length];
@@ -165,7 +177,7 @@ public final class Cascade {
         seen[i] = true;
         isRoot[i] = true;
         queue[size++] = i;
-        s.state[i] = (byte) State.DOWN.ordinal();
+        s.state[i] = (byte) rootState.ordinal();
         s.cause[i] = -1;
       }
     }

@@ -43,7 +43,8 @@ public final class ServiceImpacts {
    */
   public static List<ComponentImpact> of(ServiceGraph graph, Cascade cascade, String root,
       Map<String, ObservedService> observed, Instant incidentStart, Instant incidentEnd) {
-    Map<String, Outcome> outcomes = root == null ? null : cascade.resolve(List.of(root));
+    Map<String, Outcome> outcomes =
+        root == null ? null : cascade.resolve(List.of(root), rootState(cascade, root, observed));
     List<String> order = cascade.order();
     Map<String, List<String>> dependents = new HashMap<>();
     for (ServiceGraph.Dependency d : graph.dependencies()) {
@@ -81,7 +82,7 @@ public final class ServiceImpacts {
       ObservedService seen = observed.get(id);
       Outcome outcome = outcomes == null ? null : outcomes.get(id);
       boolean predicted = outcome != null && outcome.state() != State.UP;
-      State state = predicted ? outcome.state() : seen != null ? seen.state() : State.UP;
+      State state = predicted ? outcome.state() : seen != null ? seen.observedState() : State.UP;
       if (state == State.UP) {
         impacts.add(new ComponentImpact(id, component.kind(), state, null, null, null, 0, List.of(), false, true));
         continue;
@@ -99,6 +100,32 @@ public final class ServiceImpacts {
           predicted ? outcome.path() : List.of(), seen != null, predicted));
     }
     return impacts;
+  }
+
+  /**
+   * The root's state that the services' own transactions agree with best. Each observed service
+   * whose transactions show a state ({@link ObservedService#transactionState()}) counts for the
+   * root state under which the cascade predicts that state for it; the root counts too when it is
+   * itself an observed service. Degraded only when it agrees with strictly more of them: without
+   * transaction evidence the root is down, a failure as the graph's semantics read one. A root
+   * that only degraded (say a messaging service that slowed while its transactions kept
+   * completing) would otherwise be given downtime and SLA credits that it never caused.
+   */
+  static State rootState(Cascade cascade, String root, Map<String, ObservedService> observed) {
+    int agreeDown = agreement(cascade.resolve(List.of(root), State.DOWN), observed);
+    int agreeDegraded = agreement(cascade.resolve(List.of(root), State.DEGRADED), observed);
+    return agreeDegraded > agreeDown ? State.DEGRADED : State.DOWN;
+  }
+
+  private static int agreement(Map<String, Outcome> predicted, Map<String, ObservedService> observed) {
+    int agree = 0;
+    for (ObservedService seen : observed.values()) {
+      Outcome outcome = predicted.get(seen.service());
+      if (outcome != null && outcome.state() == seen.transactionState()) {
+        agree++;
+      }
+    }
+    return agree;
   }
 
   private static boolean impaired(String id, Map<String, Outcome> outcomes, Map<String, ObservedService> observed) {

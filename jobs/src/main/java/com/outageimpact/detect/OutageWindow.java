@@ -11,7 +11,8 @@ import java.time.Instant;
  * <p>In the full run, the transactions' failed attempts can move {@code start} earlier and
  * {@code end} later ({@link TransactionEvidence}); {@code reportStart} and {@code reportEnd} keep
  * where the reports alone put them. Where reports drain over a degraded tail, {@code reportEnd}
- * is the end of the down state before it.
+ * is the end of the down state before it. {@code completion} is what the service's transaction
+ * attempts did during the window (null where transactions were not read).
  */
 public record OutageWindow(
     String service,
@@ -26,7 +27,27 @@ public record OutageWindow(
     double peakRatio,
     Instant reportStart,
     Instant reportEnd,
-    String baselineKind) {
+    String baselineKind,
+    Completion completion) {
+
+  /**
+   * The service's transaction attempts over a window and how many of them completed (were not
+   * {@code failed} or {@code timeout}): a down service completes (almost) none, a degraded one
+   * works with loss and completes most of what is still attempted.
+   */
+  public record Completion(long attempts, long completed) {
+    public Completion plus(Completion other) {
+      return other == null ? this : new Completion(attempts + other.attempts, completed + other.completed);
+    }
+  }
+
+  /** A window with every field but what its transactions did. */
+  public OutageWindow(String service, String region, Instant start, Instant peakAt, Instant end, Instant drainEnd,
+      Instant firstAlarmAt, long reports, double expectedReports, double peakRatio, Instant reportStart,
+      Instant reportEnd, String baselineKind) {
+    this(service, region, start, peakAt, end, drainEnd, firstAlarmAt, reports, expectedReports, peakRatio,
+        reportStart, reportEnd, baselineKind, null);
+  }
 
   /** A window as the reports alone show it. */
   public OutageWindow(String service, String region, Instant start, Instant peakAt, Instant end, Instant drainEnd,
@@ -59,7 +80,13 @@ public record OutageWindow(
     Instant newEnd = failingTo.isAfter(end) ? failingTo : end;
     Instant newDrainEnd = newEnd.isAfter(drainEnd) ? newEnd : drainEnd;
     return new OutageWindow(service, region, newStart, peakAt, newEnd, newDrainEnd, firstAlarmAt, reports,
-        expectedReports, peakRatio, reportStart, reportEnd, baselineKind);
+        expectedReports, peakRatio, reportStart, reportEnd, baselineKind, completion);
+  }
+
+  /** This window with what its service's transaction attempts did over it. */
+  public OutageWindow withCompletion(Completion measured) {
+    return new OutageWindow(service, region, start, peakAt, end, drainEnd, firstAlarmAt, reports, expectedReports,
+        peakRatio, reportStart, reportEnd, baselineKind, measured);
   }
 
   public double durationMinutes() {

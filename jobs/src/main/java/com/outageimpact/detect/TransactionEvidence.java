@@ -47,6 +47,9 @@ import org.apache.spark.sql.types.DataTypes;
  * {@link OutageWindow#reportEnd()}): the end the reports show is the end of a down state, which
  * downtime needs.
  *
+ * <p>Each window also gets what its service's attempts did over it ({@link OutageWindow.Completion}):
+ * the cascade tells a down service (it completes almost none) from a degraded one by it.
+ *
  * <p>The same spans widen the incident's {@link Footprint}: a region where the failures of one of
  * its services stand out was hit, whether or not its users reported it.
  */
@@ -80,14 +83,18 @@ public final class TransactionEvidence {
         for (OutageWindow w : incident.windows()) {
           Span span = series.span(w.service(), w.region(), params);
           OutageWindow r = span == null ? w : w.withTransactions(span.start(), span.end());
-          moved += r.equals(w) ? 0 : 1;
+          moved += r.start().equals(w.start()) && r.end().equals(w.end()) ? 0 : 1;
           windows.add(r);
         }
         Footprint footprint = incident.footprint().withKnown(businessRegions)
             .withFailed(series.regionsStandingOut(
                 windows.stream().map(OutageWindow::service).collect(Collectors.toSet()), params));
         widened += footprint.regions().size() - incident.footprint().regions().size();
-        refined.add(incident.with(windows, footprint));
+        // Across regions, only the regions hit: elsewhere the service worked, which says nothing of
+        // whether it was down or degraded where it failed.
+        Set<String> hit = footprint.global() ? Set.of(ReportSeries.ALL_REGIONS) : footprint.regions();
+        refined.add(incident.with(windows.stream().map(w -> w.withCompletion(series.completion(w.service(),
+            w.acrossRegions() ? hit : Set.of(w.region()), w.start(), w.end()))).toList(), footprint));
       }
       stage.count("windows", incidents.stream().mapToInt(i -> i.windows().size()).sum()).count("moved", moved)
           .count("regions added", widened);
@@ -169,6 +176,25 @@ public final class TransactionEvidence {
         }
       }
       return regions;
+    }
+
+    /**
+     * A service's attempts in {@code regions} (or across regions: {@link ReportSeries#ALL_REGIONS}),
+     * and how many completed, over the buckets that [start, end) touches.
+     */
+    OutageWindow.Completion completion(String service, Set<String> regions, Instant start, Instant end) {
+      int from = (int) Math.max(0, (start.getEpochSecond() - origin) / bucketSeconds);
+      int to = (int) Math.min(buckets, (end.getEpochSecond() - origin + bucketSeconds - 1) / bucketSeconds);
+      long attempts = 0;
+      long failures = 0;
+      for (String region : regions) {
+        Counts c = byKey.get(service + "/" + region);
+        for (int i = from; c != null && i < to; i++) {
+          attempts += c.attempts[i];
+          failures += c.failures[i];
+        }
+      }
+      return new OutageWindow.Completion(attempts, attempts - failures);
     }
 
     /** The span of one series' failures, or null when they do not stand out (or there are none). */

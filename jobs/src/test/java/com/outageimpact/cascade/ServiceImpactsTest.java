@@ -87,6 +87,66 @@ class ServiceImpactsTest {
     assertEquals(State.UP, i.get("cdn").state());
   }
 
+  private static ObservedService seen(String service, double peakRatio, long attempts, long completed) {
+    return new ObservedService(service, at(10), at(190), at(190), peakRatio,
+        new com.outageimpact.detect.OutageWindow.Completion(attempts, completed));
+  }
+
+  /**
+   * A root whose own transactions kept completing only degraded: no downtime, and what depends on
+   * it is degraded too, though its reports rose 30 times (down by the reports alone). When its
+   * attempts mostly failed it is down, and with too few attempts, or none read, the root is down
+   * as before.
+   */
+  @Test
+  void aRootWhoseTransactionsKeptCompletingIsDegraded() throws Exception {
+    ServiceGraph g = TestGraphs.graph("", "messaging>dns:soft", "video>messaging:hard", "chat>messaging:soft");
+    Map<String, ComponentImpact> i = impacts(g, "messaging", seen("messaging", 30, 940, 940));
+    assertEquals(State.DEGRADED, i.get("messaging").state());
+    assertEquals(0, i.get("messaging").downtimeMinutes());
+    assertEquals(State.DEGRADED, i.get("video").state());
+    assertEquals(List.of("messaging", "video"), i.get("video").path());
+    assertEquals(State.DEGRADED, i.get("chat").state());
+
+    Map<String, ComponentImpact> down = impacts(g, "messaging", seen("messaging", 30, 1480, 201));
+    assertEquals(State.DOWN, down.get("messaging").state());
+    assertEquals(180.0, down.get("messaging").downtimeMinutes(), 1e-9);
+    assertEquals(State.DOWN, down.get("video").state());
+
+    assertEquals(State.DOWN, impacts(g, "messaging", seen("messaging", 30, 9, 9)).get("messaging").state());
+    assertEquals(State.DOWN,
+        impacts(g, "messaging", new ObservedService("messaging", at(10), at(190), 30)).get("messaging").state());
+  }
+
+  /**
+   * An internal root is not seen; its state is the one under which the cascade predicts best what
+   * the observed services' transactions show. Ties stay down.
+   */
+  @Test
+  void anInternalRootTakesTheStateItsServicesTransactionsAgreeWith() throws Exception {
+    ServiceGraph g = TestGraphs.graph("core", "web>core:hard", "api>core:hard", "chat>core:soft");
+    Map<String, ComponentImpact> degraded = impacts(g, "core",
+        seen("web", 50, 500, 400), seen("api", 50, 300, 250), seen("chat", 8, 100, 90));
+    assertEquals(State.DEGRADED, degraded.get("core").state());
+    assertEquals(State.DEGRADED, degraded.get("web").state());
+    assertEquals(0, degraded.get("web").downtimeMinutes());
+
+    Map<String, ComponentImpact> down = impacts(g, "core",
+        seen("web", 50, 500, 20), seen("api", 50, 300, 250), seen("chat", 8, 100, 90));
+    // Down explains web and chat; degraded explains api and chat.
+    assertEquals(State.DOWN, down.get("core").state());
+    assertEquals(State.DOWN, down.get("api").state());
+  }
+
+  /** A service the cascade does not explain takes the state its own transactions show, over its reports'. */
+  @Test
+  void anUnexplainedServiceTakesItsTransactionsState() throws Exception {
+    ServiceGraph g = TestGraphs.graph("core,cdn", "web>core:hard", "status>cdn:hard");
+    Map<String, ComponentImpact> i = impacts(g, "core", seen("web", 50, 500, 10), seen("status", 40, 200, 180));
+    assertEquals(State.DEGRADED, i.get("status").state());
+    assertFalse(i.get("status").explained());
+  }
+
   @Test
   void withoutARootOnlyWhatWasObservedIsImpaired() throws Exception {
     ServiceGraph g = TestGraphs.graph("core", "web>core:hard");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.outageimpact.common.JobOptions;
 import java.time.Instant;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,29 @@ class TransactionEvidenceTest {
     assertNotNull(series.span("messaging", "DE", PARAMS));
     assertNull(series.span("messaging", "US", PARAMS), "no failures in the US");
     assertNull(series.span("helpdesk", "ALL", PARAMS), "no transactions through it");
+  }
+
+  /**
+   * A window's completion counts its service's attempts in the buckets the window touches, in the
+   * regions asked for or across regions; the baseline weeks and the buckets outside it do not count.
+   */
+  @Test
+  void aWindowsCompletionCountsTheAttemptsInsideIt() {
+    TransactionEvidence.Series series = new TransactionEvidence.Series(BUCKETS, T0, 300);
+    series.add("messaging", "DE", -1, 10_000, 5);
+    for (int i = 0; i < BUCKETS; i++) {
+      boolean inside = i >= 10 && i < 20;
+      series.add("messaging", "DE", i, 6, inside ? 5 : 0);
+      series.add("messaging", "US", i, 4, inside ? 1 : 0);
+    }
+    Instant start = Instant.ofEpochSecond(T0 + 10 * 300);
+    // The end falls inside bucket 19: that bucket counts whole.
+    Instant end = Instant.ofEpochSecond(T0 + 19 * 300 + 60);
+    assertEquals(new OutageWindow.Completion(60, 10), series.completion("messaging", Set.of("DE"), start, end));
+    assertEquals(new OutageWindow.Completion(100, 40), series.completion("messaging", Set.of("ALL"), start, end));
+    assertEquals(new OutageWindow.Completion(100, 40),
+        series.completion("messaging", Set.of("DE", "US", "JP"), start, end));
+    assertEquals(new OutageWindow.Completion(0, 0), series.completion("helpdesk", Set.of("ALL"), start, end));
   }
 
   /**
