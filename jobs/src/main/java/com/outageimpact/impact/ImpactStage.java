@@ -203,7 +203,7 @@ public final class ImpactStage {
       Dataset<Row> perBusiness = streams.groupBy("business_id").agg(
           sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
           sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
-          sum("loss_variance").as("loss_variance"), sum("failed_txns").as("failed_txns"),
+          StreamLosses.businessLossVariance(baselineWeeks).as("loss_variance"), sum("failed_txns").as("failed_txns"),
           sum("failed_value").as("failed_value"));
       Column creditPct = slaCreditPct(data, col("availability_pct"), col("sla_tier"));
       Dataset<Row> business = businesses.select("business_id", "sector", "region", "critical", "sla_tier", "monthly_fee")

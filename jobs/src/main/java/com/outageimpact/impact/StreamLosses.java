@@ -44,7 +44,8 @@ import org.apache.spark.storage.StorageLevel;
  *       pre-window value against the same hours in the weeks before, shrunk towards all
  *       businesses' level ({@link #levels}): a busy day or week, or growth;
  *   <li>its variance, from how well the same method predicts each baseline week from the others
- *       (leave-one-out), so the interval reflects each stream's real noise and the level's.
+ *       (leave-one-out), so the interval reflects each stream's real noise and the level's; a
+ *       business's from the same residuals added over its streams ({@link #businessLossVariance}).
  * </ul>
  *
  * Streams through services that stayed up are not estimated: their expected value is their actual.
@@ -154,6 +155,7 @@ final class StreamLosses {
     Column expectedRecovery = level.multiply(keptMean("rec", weeks, -1));
     Column actual = col("imp_0").plus(col("rec_0"));
     Column variance;
+    List<Column> residuals = new ArrayList<>();
     if (weeks >= 2) {
       // Leave-one-out: predict each kept baseline week from the other kept weeks, the way the outage
       // week is predicted.
@@ -165,6 +167,9 @@ final class StreamLosses {
         Column residual = col("imp_" + j).plus(col("rec_" + j)).minus(predicted);
         squares = squares.plus(kept.multiply(residual).multiply(residual));
         targets = targets.plus(kept);
+        // Kept for the business's variance (businessLossVariance), which adds them up before squaring.
+        residuals.add(when(col("hit"), kept.multiply(residual)).otherwise(0.0).as("residual_" + j));
+        residuals.add(when(col("hit"), kept).otherwise(0.0).as("kept_" + j));
       }
       variance = squares.divide(greatest(targets, lit(1.0)));
     } else {
@@ -180,12 +185,36 @@ final class StreamLosses {
         when(col("hit"), col("rec_0").minus(expectedRecovery)).otherwise(0.0).as("recovered"),
         when(col("hit"), variance).otherwise(0.0).as("loss_variance"),
         col("failed_txns"), col("failed_value"), col("recovery_at")));
+    out.addAll(residuals);
     // For the timeline, which combines the same weeks (TimelineValues).
     for (int j = 1; j <= weeks; j++) {
       out.add(col("keep_imp_" + j));
       out.add(col("keep_rec_" + j));
     }
     return streams.select(out.toArray(Column[]::new));
+  }
+
+  /**
+   * The variance of a business's loss, as an aggregate over its streams (group by business). With
+   * two or more weeks, from the business's own leave-one-out residuals: each baseline week's
+   * residuals added over its streams, then squared, and averaged over the weeks any of its hit
+   * streams kept. A business's streams move together (a busy day, a promotion, a closed shop lifts
+   * or sinks every service it sells through), so the sum of the streams' own variances, which
+   * treats them as independent, would understate it; the sum before squaring carries those
+   * covariances, at the same few degrees of freedom. With one week there are no residuals: the
+   * streams' compound-Poisson variances add.
+   */
+  static Column businessLossVariance(int weeks) {
+    if (weeks < 2) {
+      return sum("loss_variance");
+    }
+    Column squares = lit(0.0);
+    Column targets = lit(0.0);
+    for (int j = 1; j <= weeks; j++) {
+      squares = squares.plus(sum("residual_" + j).multiply(sum("residual_" + j)));
+      targets = targets.plus(org.apache.spark.sql.functions.max("kept_" + j));
+    }
+    return squares.divide(greatest(targets, lit(1.0)));
   }
 
   /**
