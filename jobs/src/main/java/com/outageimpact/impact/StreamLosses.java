@@ -169,9 +169,9 @@ final class StreamLosses {
         targets = targets.plus(kept);
         // Kept for the business's variance (businessLossVariance), which adds them up before squaring.
         residuals.add(when(col("hit"), kept.multiply(residual)).otherwise(0.0).as("residual_" + j));
-        residuals.add(when(col("hit"), kept).otherwise(0.0).as("kept_" + j));
       }
       variance = squares.divide(greatest(targets, lit(1.0)));
+      residuals.add(when(col("hit"), squares).otherwise(0.0).as("residual_squares"));
     } else {
       // One week: no week to check the method on. The variance of a sum of transactions is the sum
       // of their squared values (compound Poisson), once for the baseline week and once for the
@@ -195,26 +195,28 @@ final class StreamLosses {
   }
 
   /**
-   * The variance of a business's loss, as an aggregate over its streams (group by business). With
-   * two or more weeks, from the business's own leave-one-out residuals: each baseline week's
-   * residuals added over its streams, then squared, and averaged over the weeks any of its hit
-   * streams kept. A business's streams move together (a busy day, a promotion, a closed shop lifts
-   * or sinks every service it sells through), so the sum of the streams' own variances, which
-   * treats them as independent, would understate it; the sum before squaring carries those
-   * covariances, at the same few degrees of freedom. With one week there are no residuals: the
-   * streams' compound-Poisson variances add.
+   * The variance of a business's loss, as an aggregate over its streams (group by business). A
+   * business's streams move together (a busy day, a promotion, a closed shop lifts or sinks every
+   * service it sells through), so the sum of the streams' own variances, which treats them as
+   * independent, would understate it. With two or more weeks, that sum is scaled by how much the
+   * business's leave-one-out residuals, added over its streams week by week, spread more (or less)
+   * than the streams' residuals do on their own: sum over weeks of (sum over streams of r)^2
+   * against sum over weeks and streams of r^2. The ratio carries the covariances, and it holds
+   * when services leave out different baseline weeks ({@link #keptWeeks}), where averaging the
+   * squared sums over the weeks would not. With one week there are no residuals: the streams'
+   * compound-Poisson variances add.
    */
   static Column businessLossVariance(int weeks) {
     if (weeks < 2) {
       return sum("loss_variance");
     }
-    Column squares = lit(0.0);
-    Column targets = lit(0.0);
+    Column squaredSums = lit(0.0);
     for (int j = 1; j <= weeks; j++) {
-      squares = squares.plus(sum("residual_" + j).multiply(sum("residual_" + j)));
-      targets = targets.plus(org.apache.spark.sql.functions.max("kept_" + j));
+      squaredSums = squaredSums.plus(sum("residual_" + j).multiply(sum("residual_" + j)));
     }
-    return squares.divide(greatest(targets, lit(1.0)));
+    Column ownSquares = sum("residual_squares");
+    return when(ownSquares.gt(0), sum("loss_variance").multiply(squaredSums).divide(ownSquares))
+        .otherwise(sum("loss_variance"));
   }
 
   /**
