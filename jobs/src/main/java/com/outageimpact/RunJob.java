@@ -184,8 +184,7 @@ public final class RunJob {
           manifest.output("incident_summary");
         }
         manifest.put("incidents", incidents);
-        json = manifest.toJson(timer.stages(), Instant.now());
-        publisher.commit(json);
+        json = publisher.commit(manifest.toJson(timer.stages(), Instant.now()));
         stage.count("incidents", incidents.size());
       } finally {
         if (detection.scored() != null) {

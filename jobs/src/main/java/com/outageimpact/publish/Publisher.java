@@ -2,16 +2,29 @@ package com.outageimpact.publish;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.outageimpact.common.InputException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,24 +33,64 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a run's outputs all at once. Everything is written under a staging folder
- * ({@code _staging/<run>/}, which readers skip because of its leading underscore); on
- * {@link #commit} each staged folder replaces its target by rename, and the manifest is written
- * last. A run that fails before commit publishes nothing and leaves earlier outputs as they were.
+ * Publishes a run's outputs all at once, so that a reader sees the whole previous run or the whole
+ * new one, never a mix.
  *
- * <p>Targets are replaced whole: a per-incident target (e.g. {@code sector_impact/incident_id=X})
- * replaces that incident's rows and leaves other incidents' rows alone.
+ * <p>Each run writes every output under its own folder, {@code runs/<run>/}. {@code manifest.json}
+ * at the top of the output folder is the commit record: it names the committed run's folder
+ * ({@code "tables": "runs/<run>"}), and {@link #commit} replaces it in one atomic rename, after
+ * everything the new run publishes is in place. Readers read the manifest first and the tables
+ * under the folder it names ({@link PublishedRun}). Until that rename, the manifest names the
+ * previous run, whose folder is never written to.
+ *
+ * <p>Outputs are replaced whole: a per-incident output (e.g. {@code sector_impact/incident_id=X})
+ * replaces that incident's rows; other incidents' rows, and outputs this run does not write, are
+ * carried over from the previous run into the new folder before the commit.
+ *
+ * <p>Clean-up: the run folders other than the committed one and the one before it (kept for
+ * readers that read the old manifest a moment ago) are removed after a commit and when the next
+ * publisher starts, which also removes what a killed run left. A run that fails removes its own
+ * folder, and the output folder too when the run created it.
  */
 public final class Publisher {
 
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
 
+  public static final String MANIFEST = "manifest.json";
+  public static final String RUNS = "runs";
+  /** Manifest keys: the committed run's folder, and the run before it, relative to the output folder. */
+  public static final String TABLES_KEY = "tables";
+  public static final String PREVIOUS_TABLES_KEY = "previous_tables";
+  private static final String POINTER_TEMP_PREFIX = ".manifest.json.";
+  /** Folders of the layout before per-run folders, removed when seen. */
+  private static final String[] OLD_WORK_FOLDERS = {"_staging", "_trash"};
+
+  /** The steps of {@link #commit}, in order; a test can fail the publish after any of them. */
+  public enum Step {
+    /** Other incidents' rows and the outputs this run does not write, copied from the previous run. */
+    CARRIED_OVER,
+    /** The manifest written inside the run's own folder. */
+    RUN_MANIFEST_WRITTEN,
+    /** The new commit record written beside {@code manifest.json}, not yet in its place. */
+    COMMIT_RECORD_WRITTEN,
+    /** The commit record renamed over {@code manifest.json}: from here, readers see the new run. */
+    COMMITTED,
+    /** Run folders older than the previous run removed. */
+    CLEANED_UP
+  }
+
   private final FileSystem fs;
   private final Configuration hadoopConf;
   private final Path outRoot;
   private final String runId;
-  private final Path staging;
+  private final Path runFolder;
+  /** The highest folder of {@code outRoot}'s path that did not exist: a failed run removes it again. */
+  private final Path createdFolder;
+  /** The committed run's folder when this publisher started ({@code null}: none), carried over from. */
+  private final String previousTables;
   private final List<String> staged = new ArrayList<>();
+  private Consumer<Step> afterStep = step -> {};
+  private boolean committed;
 
   public Publisher(String outPath, Configuration hadoopConf) {
     try {
@@ -45,7 +98,11 @@ public final class Publisher {
       this.fs = outRoot.getFileSystem(hadoopConf);
       this.hadoopConf = hadoopConf;
       this.runId = UUID.randomUUID().toString();
-      this.staging = new Path(new Path(outRoot, "_staging"), runId);
+      this.runFolder = new Path(new Path(outRoot, RUNS), runId);
+      this.createdFolder = highestMissing(outRoot);
+      JsonNode current = readManifest();
+      this.previousTables = current == null ? null : text(current, TABLES_KEY);
+      removeStaleRuns(current == null ? Set.of() : keep(previousTables, text(current, PREVIOUS_TABLES_KEY)));
     } catch (IOException e) {
       throw new InputException("output " + outPath + ": " + e.getMessage(), e);
     }
@@ -55,12 +112,17 @@ public final class Publisher {
     return runId;
   }
 
+  /** Called after each step of {@link #commit}; a test throws from it to fail the publish there. */
+  void afterEachStep(Consumer<Step> hook) {
+    this.afterStep = hook;
+  }
+
   /** Where to write the output that will be published at {@code relativeTarget} (e.g. "rejects/reports"). */
   public String stage(String relativeTarget) {
     if (!staged.contains(relativeTarget)) {
       staged.add(relativeTarget);
     }
-    return new Path(staging, relativeTarget).toString();
+    return new Path(runFolder, relativeTarget).toString();
   }
 
   /**
@@ -80,69 +142,208 @@ public final class Publisher {
     }
   }
 
-  /** Swaps every staged output into place, then writes the manifest (so a manifest means a complete run). */
-  public void commit(String manifestJson) throws IOException {
-    Path trash = new Path(new Path(outRoot, "_trash"), runId);
+  /**
+   * Completes the run's folder, then makes it the committed run by one atomic rename of the
+   * manifest. Returns the published manifest: {@code manifestJson} with the run's folder
+   * ({@code tables}) and the previous run's ({@code previous_tables}) added.
+   */
+  public String commit(String manifestJson) throws IOException {
     for (String relative : staged) {
-      Path source = new Path(staging, relative);
-      Path target = new Path(outRoot, relative);
-      if (!fs.exists(source)) {
+      if (!fs.exists(new Path(runFolder, relative))) {
         throw new IllegalStateException("nothing was staged for " + relative);
       }
-      fs.mkdirs(target.getParent());
-      if (fs.exists(target)) {
-        Path old = new Path(trash, relative);
-        fs.mkdirs(old.getParent());
-        rename(target, old);
-      }
-      rename(source, target);
     }
-    Path manifestTmp = new Path(staging, "manifest.json");
-    // No .crc side file beside the manifest (readers of the output folder do not want one). The
-    // setting goes on a private file system instance: the cached one is shared with Spark.
-    try (FileSystem own = FileSystem.newInstance(manifestTmp.toUri(), hadoopConf);
-        OutputStream out = createWithoutChecksum(own, manifestTmp)) {
-      out.write(manifestJson.getBytes(StandardCharsets.UTF_8));
+    String published = withFolders(manifestJson);
+    if (previousTables != null) {
+      carryOver(new Path(outRoot, previousTables), runFolder, "");
     }
-    Path manifest = new Path(outRoot, "manifest.json");
-    if (fs.exists(manifest)) {
-      fs.delete(manifest, false);
-    }
-    rename(manifestTmp, manifest);
-    fs.delete(trash, true);
-    cleanUp();
-    LOG.info("published {} output(s) to {}", staged.size(), outRoot);
-  }
-
-  private static OutputStream createWithoutChecksum(FileSystem own, Path path) throws IOException {
-    own.setWriteChecksum(false);
-    return own.create(path, true);
-  }
-
-  /** Removes the staging folder of a run that will not be committed. */
-  public void abort() {
+    fs.mkdirs(runFolder);
+    afterStep.accept(Step.CARRIED_OVER);
+    // A copy inside the run's folder: a reader that keeps the folder keeps its manifest too.
+    writeWithoutChecksum(new Path(runFolder, MANIFEST), published);
+    afterStep.accept(Step.RUN_MANIFEST_WRITTEN);
+    Path record = new Path(outRoot, POINTER_TEMP_PREFIX + runId);
+    writeWithoutChecksum(record, published);
+    afterStep.accept(Step.COMMIT_RECORD_WRITTEN);
+    replaceAtomically(record, new Path(outRoot, MANIFEST));
+    committed = true;
+    afterStep.accept(Step.COMMITTED);
+    LOG.info("published {} output(s) to {} ({})", staged.size(), outRoot, RUNS + "/" + runId);
     try {
-      cleanUp();
+      // The run is published: failing to tidy up must not fail it (the next run tidies up again).
+      removeStaleRuns(keep(RUNS + "/" + runId, previousTables));
+      removeOldLayout();
+      afterStep.accept(Step.CLEANED_UP);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("published, but could not remove old run folders under {}: {}", outRoot, e.getMessage());
+    }
+    return published;
+  }
+
+  /**
+   * Removes what a run that will not be committed wrote: its folder, and the output folder when
+   * this run created it. After the commit there is nothing to undo.
+   */
+  public void abort() {
+    if (committed) {
+      return;
+    }
+    try {
+      fs.delete(runFolder, true);
+      fs.delete(new Path(outRoot, POINTER_TEMP_PREFIX + runId), false);
+      deleteIfEmpty(runFolder.getParent());
+      if (createdFolder != null) {
+        // Only empty folders: anything else there was put by someone else meanwhile.
+        for (Path dir = outRoot; dir != null; dir = dir.equals(createdFolder) ? null : dir.getParent()) {
+          deleteIfEmpty(dir);
+        }
+      }
     } catch (IOException e) {
-      LOG.warn("could not remove staging folder {}: {}", staging, e.getMessage());
+      LOG.warn("could not remove the run folder {}: {}", runFolder, e.getMessage());
     }
   }
 
-  private void cleanUp() throws IOException {
-    fs.delete(staging, true);
-    deleteIfEmpty(staging.getParent());
-    deleteIfEmpty(new Path(outRoot, "_trash"));
+  /** The manifest with the run's folder and the previous run's after {@code run_id}. */
+  private String withFolders(String manifestJson) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    JsonNode given = mapper.readTree(manifestJson);
+    if (!runId.equals(text(given, "run_id"))) {
+      throw new IllegalStateException("the manifest is for run " + text(given, "run_id") + ", not " + runId);
+    }
+    ObjectNode manifest = mapper.createObjectNode();
+    given.fields().forEachRemaining(field -> {
+      manifest.set(field.getKey(), field.getValue());
+      if (field.getKey().equals("run_id")) {
+        manifest.put(TABLES_KEY, RUNS + "/" + runId);
+        manifest.put(PREVIOUS_TABLES_KEY, previousTables);
+      }
+    });
+    return mapper.writeValueAsString(manifest);
+  }
+
+  /**
+   * Copies into {@code to} what the previous run published and this run does not replace: whole
+   * outputs it does not write, and other incidents' folders inside the tables it writes.
+   */
+  private void carryOver(Path from, Path to, String relative) throws IOException {
+    if (!fs.exists(from)) {
+      return;
+    }
+    for (FileStatus child : fs.listStatus(from)) {
+      String name = child.getPath().getName();
+      String path = relative.isEmpty() ? name : relative + "/" + name;
+      if (path.equals(MANIFEST) || staged.contains(path)) {
+        continue;
+      }
+      Path target = new Path(to, name);
+      if (child.isDirectory() && staged.stream().anyMatch(s -> s.startsWith(path + "/"))) {
+        carryOver(child.getPath(), target, path);
+      } else {
+        fs.mkdirs(to);
+        FileUtil.copy(fs, child.getPath(), fs, target, false, hadoopConf);
+      }
+    }
+  }
+
+  /**
+   * Renames {@code from} over {@code to} in one step: readers see the old file or the new one.
+   * On a local disk a POSIX rename; elsewhere the file system's rename with overwrite (atomic on
+   * HDFS).
+   */
+  private void replaceAtomically(Path from, Path to) throws IOException {
+    Path qualified = fs.makeQualified(from);
+    if ("file".equals(qualified.toUri().getScheme())) {
+      java.nio.file.Path target = java.nio.file.Path.of(fs.makeQualified(to).toUri());
+      Files.move(java.nio.file.Path.of(qualified.toUri()), target,
+          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // A checksum left beside the old file (a copy made with Hadoop's tools) would not match the new one.
+      Files.deleteIfExists(target.resolveSibling("." + target.getFileName() + ".crc"));
+    } else {
+      FileContext.getFileContext(qualified.toUri(), hadoopConf).rename(from, to, Options.Rename.OVERWRITE);
+    }
+  }
+
+  /**
+   * Writes a small file with no {@code .crc} side file (readers of the output folder do not want
+   * one). The setting goes on a private file system instance: the cached one is shared with Spark.
+   */
+  private void writeWithoutChecksum(Path path, String text) throws IOException {
+    try (FileSystem own = FileSystem.newInstance(path.toUri(), hadoopConf)) {
+      own.setWriteChecksum(false);
+      try (OutputStream out = own.create(path, true)) {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private JsonNode readManifest() throws IOException {
+    return PublishedRun.readManifest(fs, new Path(outRoot, MANIFEST));
+  }
+
+  /** Removes every run folder but {@code keep}, and the commit records of runs that never committed. */
+  private void removeStaleRuns(Set<String> keep) throws IOException {
+    Path runs = new Path(outRoot, RUNS);
+    if (fs.exists(runs)) {
+      for (FileStatus run : fs.listStatus(runs)) {
+        if (!keep.contains(RUNS + "/" + run.getPath().getName()) && !run.getPath().equals(fs.makeQualified(runFolder))) {
+          LOG.info("removing run folder {}", run.getPath());
+          fs.delete(run.getPath(), true);
+        }
+      }
+    }
+    if (fs.exists(outRoot) && fs.getFileStatus(outRoot).isDirectory()) {
+      for (FileStatus file : fs.listStatus(outRoot)) {
+        String name = file.getPath().getName();
+        if (name.startsWith(POINTER_TEMP_PREFIX) && !name.equals(POINTER_TEMP_PREFIX + runId)) {
+          fs.delete(file.getPath(), false);
+        }
+      }
+      for (String old : OLD_WORK_FOLDERS) {
+        fs.delete(new Path(outRoot, old), true);
+      }
+    }
+  }
+
+  /**
+   * Outputs that an earlier build wrote at the top of the output folder, under the names this run
+   * publishes: the manifest now points elsewhere, so nothing reads them.
+   */
+  private void removeOldLayout() throws IOException {
+    Set<String> names = new HashSet<>();
+    staged.forEach(s -> names.add(s.split("/")[0]));
+    for (String name : names) {
+      if (!name.equals(RUNS)) {
+        fs.delete(new Path(outRoot, name), true);
+      }
+    }
+  }
+
+  private static Set<String> keep(String... folders) {
+    Set<String> keep = new HashSet<>();
+    for (String folder : folders) {
+      if (folder != null) {
+        keep.add(folder);
+      }
+    }
+    return keep;
+  }
+
+  private Path highestMissing(Path path) throws IOException {
+    Path missing = null;
+    for (Path p = path; p != null && !fs.exists(p); p = p.getParent()) {
+      missing = p;
+    }
+    return missing;
   }
 
   private void deleteIfEmpty(Path dir) throws IOException {
-    if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
+    if (fs.exists(dir) && fs.getFileStatus(dir).isDirectory() && fs.listStatus(dir).length == 0) {
       fs.delete(dir, false);
     }
   }
 
-  private void rename(Path from, Path to) throws IOException {
-    if (!fs.rename(from, to)) {
-      throw new IOException("could not rename " + from + " to " + to);
-    }
+  private static String text(JsonNode node, String key) {
+    JsonNode value = node.get(key);
+    return value == null || value.isNull() ? null : value.asText();
   }
 }
