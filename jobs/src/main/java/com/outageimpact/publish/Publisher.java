@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each run writes every output under its own folder, {@code runs/<run>/}. {@code manifest.json}
  * at the top of the output folder is the commit record: it names the committed run's folder
- * ({@code "tables": "runs/<run>"}), and {@link #commit} replaces it in one atomic rename, after
+ * ({@code "tables": "runs/<run>"}, relative to the manifest's folder), and {@link #commit} replaces it in one atomic rename, after
  * everything the new run publishes is in place. Readers read the manifest first and the tables
  * under the folder it names ({@link PublishedRun}). Until that rename, the manifest names the
  * previous run, whose folder is never written to.
@@ -159,8 +159,9 @@ public final class Publisher {
     }
     fs.mkdirs(runFolder);
     afterStep.accept(Step.CARRIED_OVER);
-    // A copy inside the run's folder: a reader that keeps the folder keeps its manifest too.
-    writeWithoutChecksum(new Path(runFolder, MANIFEST), published);
+    // A copy inside the run's folder, whose tables are beside it: a reader that keeps the folder
+    // keeps its manifest too, and reads it the same way as the output folder.
+    writeWithoutChecksum(new Path(runFolder, MANIFEST), inRunFolder(published));
     afterStep.accept(Step.RUN_MANIFEST_WRITTEN);
     Path record = new Path(outRoot, POINTER_TEMP_PREFIX + runId);
     writeWithoutChecksum(record, published);
@@ -218,6 +219,15 @@ public final class Publisher {
         manifest.put(PREVIOUS_TABLES_KEY, previousTables);
       }
     });
+    return mapper.writeValueAsString(manifest);
+  }
+
+  /** The manifest as kept in the run's folder: its tables are there, and no earlier run is. */
+  private static String inRunFolder(String published) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode manifest = (ObjectNode) mapper.readTree(published);
+    manifest.put(TABLES_KEY, ".");
+    manifest.remove(PREVIOUS_TABLES_KEY);
     return mapper.writeValueAsString(manifest);
   }
 
