@@ -108,6 +108,41 @@ public final class Publisher {
     }
   }
 
+  /**
+   * Before any Spark work: {@code outPath} is a folder that can be written, or can be created
+   * as one. Checked by writing and removing a small file in it (or in the nearest folder above it
+   * that exists), which also finds read-only mounts and ACLs that permission bits do not show.
+   * Leaves nothing behind.
+   */
+  public static void checkOutput(String outPath, Configuration hadoopConf) {
+    Path out = new Path(outPath);
+    try {
+      FileSystem fs = out.getFileSystem(hadoopConf);
+      Path existing = out;
+      while (existing != null && !fs.exists(existing)) {
+        existing = existing.getParent();
+      }
+      if (existing == null) {
+        throw new InputException("output " + outPath + ": no folder of its path exists");
+      }
+      if (!fs.getFileStatus(existing).isDirectory()) {
+        throw new InputException("output " + outPath + ": " + (existing.equals(out) ? "is a file, not a folder"
+            : "cannot be created, " + existing + " is a file"));
+      }
+      Path probe = new Path(existing, ".outage-impact-write-check-" + UUID.randomUUID());
+      try {
+        fs.create(probe, false).close();
+      } catch (IOException e) {
+        throw new InputException("output " + outPath + ": cannot write in " + existing + " ("
+            + com.outageimpact.common.Failures.firstLine(e) + ")", e);
+      }
+      fs.delete(probe, false);
+      fs.delete(new Path(existing, "." + probe.getName() + ".crc"), false);
+    } catch (IOException e) {
+      throw new InputException("output " + outPath + ": " + com.outageimpact.common.Failures.firstLine(e), e);
+    }
+  }
+
   public String runId() {
     return runId;
   }
