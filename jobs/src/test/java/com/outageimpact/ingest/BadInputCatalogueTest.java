@@ -139,7 +139,9 @@ class BadInputCatalogueTest {
       new Case("fx-conflicting-rates", "fx_rates", "KQC", "conflicting_duplicate", List.of("KQC,1.2", "KQC,1.3")),
       // sla_tiers
       new Case("sla-credit-over-100", "sla_tiers", "k59", "bad_value", List.of("k59,99,150")),
-      new Case("sla-threshold-not-a-number", "sla_tiers", "k60", "bad_number", List.of("k60,x,10")));
+      new Case("sla-threshold-not-a-number", "sla_tiers", "k60", "bad_number", List.of("k60,x,10")),
+      // file level: sla_tiers.csv is written with a byte-order mark before its header (below)
+      new Case("byte-order-mark-at-file-start", "sla_tiers", "k61", ACCEPTED, List.of("k61,99,10")));
 
   /** The column that holds each input's token. */
   private static final Map<String, String> TOKEN_COLUMN = Map.of(
@@ -160,6 +162,8 @@ class BadInputCatalogueTest {
         append(data, "businesses", List.of(c.token() + ",retail,US,false,gold,1"));
       }
     }
+    Path sla = data.resolve("sla_tiers.csv");
+    Files.writeString(sla, "\uFEFF" + Files.readString(sla));
     Ingestion ingestion = new Ingestion(spark, "USD", null,
         input -> tmp.resolve("rejects").resolve(input).toString(), new StageTimer());
     JobOptions options = InputPaths.declare(new JobOptions("t", "t"), RunJob.INPUTS)
