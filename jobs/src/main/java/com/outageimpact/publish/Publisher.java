@@ -65,19 +65,8 @@ public final class Publisher {
   /** Folders of the layout before per-run folders, removed when seen. */
   private static final String[] OLD_WORK_FOLDERS = {"_staging", "_trash"};
 
-  /** The steps of {@link #commit}, in order; a test can fail the publish after any of them. */
-  public enum Step {
-    /** Other incidents' rows and the outputs this run does not write, copied from the previous run. */
-    CARRIED_OVER,
-    /** The manifest written inside the run's own folder. */
-    RUN_MANIFEST_WRITTEN,
-    /** The new commit record written beside {@code manifest.json}, not yet in its place. */
-    COMMIT_RECORD_WRITTEN,
-    /** The commit record renamed over {@code manifest.json}: from here, readers see the new run. */
-    COMMITTED,
-    /** Run folders older than the previous run removed. */
-    CLEANED_UP
-  }
+  /** What {@link #commit} says before the rename that commits the run (see {@link #beforeEachChange}). */
+  static final String COMMIT = "commit: rename the commit record over manifest.json";
 
   private final FileSystem fs;
   private final Configuration hadoopConf;
@@ -89,7 +78,7 @@ public final class Publisher {
   /** The committed run's folder when this publisher started ({@code null}: none), carried over from. */
   private final String previousTables;
   private final List<String> staged = new ArrayList<>();
-  private Consumer<Step> afterStep = step -> {};
+  private Consumer<String> beforeChange = change -> {};
   private boolean committed;
 
   public Publisher(String outPath, Configuration hadoopConf) {
@@ -147,9 +136,13 @@ public final class Publisher {
     return runId;
   }
 
-  /** Called after each step of {@link #commit}; a test throws from it to fail the publish there. */
-  void afterEachStep(Consumer<Step> hook) {
-    this.afterStep = hook;
+  /**
+   * Called before each change {@link #commit} makes to the file system, with what it is about to
+   * do: a test throws from it to fail the publish before any one of them, and reads the outputs
+   * there as a reader would.
+   */
+  void beforeEachChange(Consumer<String> hook) {
+    this.beforeChange = hook;
   }
 
   /** Where to write the output that will be published at {@code relativeTarget} (e.g. "rejects/reports"). */
@@ -192,24 +185,23 @@ public final class Publisher {
     if (previousTables != null) {
       carryOver(new Path(outRoot, previousTables), runFolder, "");
     }
+    beforeChange.accept("create the run folder");
     fs.mkdirs(runFolder);
-    afterStep.accept(Step.CARRIED_OVER);
     // A copy inside the run's folder, whose tables are beside it: a reader that keeps the folder
     // keeps its manifest too, and reads it the same way as the output folder.
+    beforeChange.accept("write the run's manifest");
     writeWithoutChecksum(new Path(runFolder, MANIFEST), inRunFolder(published));
-    afterStep.accept(Step.RUN_MANIFEST_WRITTEN);
     Path record = new Path(outRoot, POINTER_TEMP_PREFIX + runId);
+    beforeChange.accept("write the commit record");
     writeWithoutChecksum(record, published);
-    afterStep.accept(Step.COMMIT_RECORD_WRITTEN);
+    beforeChange.accept(COMMIT);
     replaceAtomically(record, new Path(outRoot, MANIFEST));
     committed = true;
-    afterStep.accept(Step.COMMITTED);
     LOG.info("published {} output(s) to {} ({})", staged.size(), outRoot, RUNS + "/" + runId);
     try {
       // The run is published: failing to tidy up must not fail it (the next run tidies up again).
       removeStaleRuns(keep(RUNS + "/" + runId, previousTables));
       removeOldLayout();
-      afterStep.accept(Step.CLEANED_UP);
     } catch (IOException | RuntimeException e) {
       LOG.warn("published, but could not remove old run folders under {}: {}", outRoot, e.getMessage());
     }
@@ -284,6 +276,7 @@ public final class Publisher {
       if (child.isDirectory() && staged.stream().anyMatch(s -> s.startsWith(path + "/"))) {
         carryOver(child.getPath(), target, path);
       } else {
+        beforeChange.accept("copy " + path + " from the previous run");
         fs.mkdirs(to);
         FileUtil.copy(fs, child.getPath(), fs, target, false, hadoopConf);
       }
@@ -331,6 +324,7 @@ public final class Publisher {
     if (fs.exists(runs)) {
       for (FileStatus run : fs.listStatus(runs)) {
         if (!keep.contains(RUNS + "/" + run.getPath().getName()) && !run.getPath().equals(fs.makeQualified(runFolder))) {
+          beforeChange.accept("remove " + RUNS + "/" + run.getPath().getName());
           LOG.info("removing run folder {}", run.getPath());
           fs.delete(run.getPath(), true);
         }
@@ -340,11 +334,15 @@ public final class Publisher {
       for (FileStatus file : fs.listStatus(outRoot)) {
         String name = file.getPath().getName();
         if (name.startsWith(POINTER_TEMP_PREFIX) && !name.equals(POINTER_TEMP_PREFIX + runId)) {
+          beforeChange.accept("remove " + name);
           fs.delete(file.getPath(), false);
         }
       }
       for (String old : OLD_WORK_FOLDERS) {
-        fs.delete(new Path(outRoot, old), true);
+        if (fs.exists(new Path(outRoot, old))) {
+          beforeChange.accept("remove " + old);
+          fs.delete(new Path(outRoot, old), true);
+        }
       }
     }
   }
@@ -357,7 +355,8 @@ public final class Publisher {
     Set<String> names = new HashSet<>();
     staged.forEach(s -> names.add(s.split("/")[0]));
     for (String name : names) {
-      if (!name.equals(RUNS)) {
+      if (!name.equals(RUNS) && fs.exists(new Path(outRoot, name))) {
+        beforeChange.accept("remove the earlier layout's " + name);
         fs.delete(new Path(outRoot, name), true);
       }
     }

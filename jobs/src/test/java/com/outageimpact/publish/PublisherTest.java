@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Publishing is atomic per run: a publish failed (or killed) after each of its steps leaves a
- * reader the whole previous run or the whole new one, never a mix, and the next run tidies up.
+ * Publishing is atomic per run: a publish failed (or killed) before any of its changes to the
+ * file system leaves a reader the whole previous run or the whole new one, never a mix, and the
+ * next run tidies up.
  *
  * <p>Run A publishes incidents X and Y and its rejects; run B republishes incident X and the
  * rejects, so the whole of B is B's rows for X and the rejects, and A's rows for Y.
@@ -39,8 +40,11 @@ class PublisherTest {
   private static final Configuration CONF = new Configuration();
 
   @TempDir static Path shared;
+  /** What publishing run B changes on the file system, in order, from an uninterrupted publish. */
+  private static List<String> changesOfB;
   private static Path afterRunA;
   private static Snapshot runA;
+  private static String runA0;
 
   @TempDir Path tmp;
 
@@ -49,7 +53,15 @@ class PublisherTest {
 
   @BeforeAll
   static void publishRunA() throws Exception {
+    if (runA != null) {
+      return;
+    }
     afterRunA = shared.resolve("out");
+    // An earlier run first, so that publishing after A has an old run folder to remove.
+    Publisher a0 = new Publisher(afterRunA.toString(), CONF);
+    stage(a0, List.of("X"));
+    a0.commit(manifest(a0));
+    runA0 = a0.runId();
     Publisher a = new Publisher(afterRunA.toString(), CONF);
     stage(a, List.of("X", "Y"));
     a.commit(manifest(a));
@@ -90,46 +102,73 @@ class PublisherTest {
     return out;
   }
 
-  static Stream<Arguments> everyStepFailedOrKilled() {
+  /**
+   * Every change publishing run B makes, failed before it, once cleaned up as a failed run is and
+   * once left as a killed run is; and the publish that does not fail (index past the last change).
+   */
+  static Stream<Arguments> everyChangeFailedOrKilled() throws Exception {
+    publishRunA();
+    if (changesOfB == null) {
+      Path out = Files.createTempDirectory("publisher-dry-run").resolve("out");
+      org.apache.hadoop.fs.FileSystem local = org.apache.hadoop.fs.FileSystem.getLocal(CONF).getRawFileSystem();
+      FileUtil.copy(local, new org.apache.hadoop.fs.Path(afterRunA.toUri()), local, new org.apache.hadoop.fs.Path(out.toUri()),
+          false, CONF);
+      Publisher b = new Publisher(out.toString(), CONF);
+      List<String> changes = new ArrayList<>();
+      b.beforeEachChange(changes::add);
+      stage(b, List.of("X"));
+      b.commit(manifest(b));
+      changesOfB = changes;
+      assertTrue(changes.contains(Publisher.COMMIT) && changes.indexOf(Publisher.COMMIT) < changes.size() - 1,
+          "changes before and after the commit: " + changes);
+    }
     List<Arguments> cases = new ArrayList<>();
-    for (Publisher.Step step : Publisher.Step.values()) {
-      cases.add(Arguments.of(step, true));
-      cases.add(Arguments.of(step, false));
+    for (int i = 0; i <= changesOfB.size(); i++) {
+      String before = i < changesOfB.size() ? changesOfB.get(i) : "(none: not failed)";
+      cases.add(Arguments.of(i, before, true));
+      if (i < changesOfB.size()) {
+        cases.add(Arguments.of(i, before, false));
+      }
     }
     return cases.stream();
   }
 
   /** An exception from the publish hook, standing for a crash at that point. */
   static final class Injected extends RuntimeException {
-    Injected(Publisher.Step step) {
-      super("injected failure after " + step);
+    Injected(String change) {
+      super("injected failure before: " + change);
     }
   }
 
-  @ParameterizedTest(name = "after {0}, aborted: {1}")
-  @MethodSource("everyStepFailedOrKilled")
-  void aPublishStoppedAfterAnyStepLeavesTheWholeOldRunOrTheWholeNewOne(Publisher.Step failAfter, boolean aborted)
-      throws Exception {
+  @ParameterizedTest(name = "failed before change {0} ({1}), cleaned up: {2}")
+  @MethodSource("everyChangeFailedOrKilled")
+  void aPublishStoppedBeforeAnyChangeLeavesTheWholeOldRunOrTheWholeNewOne(int failBefore, String change,
+      boolean aborted) throws Exception {
     Path out = copyOfRunA();
     Publisher b = new Publisher(out.toString(), CONF);
     Snapshot runB = new Snapshot(b.runId(), Set.of(b.runId()), Set.of("X:" + b.runId(), "Y:" + runA.runId()));
-    boolean committed = failAfter.compareTo(Publisher.Step.COMMITTED) >= 0;
-    List<String> seenDuringPublish = new ArrayList<>();
-    b.afterEachStep(step -> {
+    boolean committed = failBefore > changesOfB.indexOf(Publisher.COMMIT);
+    List<String> done = new ArrayList<>();
+    List<String> mixes = new ArrayList<>();
+    b.beforeEachChange(next -> {
+      // A reader at this very moment, while the publish is part done.
       try {
-        // A reader at this very moment, while the publish is half done.
         Snapshot now = read(out);
-        seenDuringPublish.add(step + (now.equals(runA) ? " old" : now.equals(runB) ? " new" : " MIX " + now));
+        Snapshot expected = done.contains(Publisher.COMMIT) ? runB : runA;
+        if (!now.equals(expected)) {
+          mixes.add("before '" + next + "': read " + now + ", expected " + expected);
+        }
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      if (step == failAfter) {
-        throw new Injected(step);
+      if (done.size() == failBefore) {
+        throw new Injected(next);
       }
+      done.add(next);
     });
     stage(b, List.of("X"));
-    if (failAfter == Publisher.Step.CLEANED_UP) {
-      b.commit(manifest(b)); // tidying up is not part of publishing: its failure is only logged
+    if (committed) {
+      b.commit(manifest(b)); // the run is published: failing to tidy up after it is only logged
     } else {
       assertThrows(Injected.class, () -> b.commit(manifest(b)));
       if (aborted) {
@@ -137,23 +176,19 @@ class PublisherTest {
       }
     }
 
-    for (String seen : seenDuringPublish) {
-      boolean beforeCommit = Publisher.Step.valueOf(seen.split(" ")[0]).compareTo(Publisher.Step.COMMITTED) < 0;
-      assertEquals(seen.split(" ")[0] + (beforeCommit ? " old" : " new"), seen);
-    }
+    assertEquals(List.of(), mixes);
     assertEquals(committed ? runB : runA, read(out));
 
     // The next run starts: what the stopped one left is removed, the committed run and the one
     // before it stay (a reader may still be on it), and publishing works as usual.
     Publisher c = new Publisher(out.toString(), CONF);
-    Set<String> expectedRuns = committed ? Set.of(runA.runId(), b.runId()) : Set.of(runA.runId());
+    Set<String> expectedRuns = committed ? Set.of(runA.runId(), b.runId()) : Set.of(runA0, runA.runId());
     assertEquals(expectedRuns, runFolders(out));
     assertEquals(Set.of("manifest.json", "runs"), entries(out), "no commit record or staging left");
     stage(c, List.of("Y"));
     c.commit(manifest(c));
-    Snapshot runC = read(out);
     String xWriter = committed ? b.runId() : runA.runId();
-    assertEquals(new Snapshot(c.runId(), Set.of(c.runId()), Set.of("X:" + xWriter, "Y:" + c.runId())), runC);
+    assertEquals(new Snapshot(c.runId(), Set.of(c.runId()), Set.of("X:" + xWriter, "Y:" + c.runId())), read(out));
     assertEquals(Set.of(c.runId(), committed ? b.runId() : runA.runId()), runFolders(out));
   }
 
