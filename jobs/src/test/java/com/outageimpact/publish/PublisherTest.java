@@ -109,7 +109,7 @@ class PublisherTest {
   static Stream<Arguments> everyChangeFailedOrKilled() throws Exception {
     publishRunA();
     if (changesOfB == null) {
-      Path out = Files.createTempDirectory("publisher-dry-run").resolve("out");
+      Path out = shared.resolve("dry-run");
       org.apache.hadoop.fs.FileSystem local = org.apache.hadoop.fs.FileSystem.getLocal(CONF).getRawFileSystem();
       FileUtil.copy(local, new org.apache.hadoop.fs.Path(afterRunA.toUri()), local, new org.apache.hadoop.fs.Path(out.toUri()),
           false, CONF);
