@@ -16,6 +16,16 @@ import sys
 import pyarrow.parquet as pq
 
 
+def committed_run(out):
+    """The folder of the run that OUT_DIR/manifest.json commits (its "tables"; none: OUT_DIR itself)."""
+    manifest = os.path.join(out, "manifest.json")
+    folder = None
+    if os.path.isfile(manifest):
+        with open(manifest) as f:
+            folder = json.load(f).get("tables")
+    return os.path.join(out, folder) if folder else out
+
+
 def read(out, table, incident):
     """Rows of one output table as dicts, for one incident (or all when None)."""
     base = os.path.join(out, table)
@@ -41,7 +51,7 @@ def main(argv):
     if not args:
         print(__doc__)
         return 2
-    out = args[0]
+    out = committed_run(args[0])  # every table from the same run
     truth_path = args[1] if len(args) > 1 else "/work/shared/data/independent-scenario/truth.json"
     with open(truth_path) as f:
         truth = json.load(f)

@@ -490,7 +490,7 @@ h2 { font-size: 20px; margin: 4px 0 12px; } h3 { font-size: 16px; margin: 18px 0
 
 
 def create_app(out) -> Dash:
-    o = Outputs(out)
+    outputs = Outputs(out)
     app = Dash(__name__, title="Outage impact", suppress_callback_exceptions=True,
                update_title=None)
     app.index_string = app.index_string.replace("{%css%}", "{%css%}<style>" + CSS + "</style>")
@@ -505,6 +505,7 @@ def create_app(out) -> Dash:
                          "The server log has the details.")]
 
     def layout():
+        o = outputs.pinned()
         ids = o.incidents()
         options = [] if isinstance(ids, Missing) else ids
         return html.Div([
@@ -531,6 +532,7 @@ def create_app(out) -> Dash:
 
     @app.callback(Output("page", "children"), Input("url", "pathname"), Input("incident", "value"))
     def page(path, incident):
+        o = outputs.pinned()  # every table on the page from the same run
         path = path if path in RENDER else "/"
         title = dict(PAGES)[path]
         ids = o.incidents()
@@ -545,6 +547,8 @@ def create_app(out) -> Dash:
                   Input("incident", "value"), Input("f-sector", "value"), Input("f-region", "value"),
                   Input("f-service", "value"), Input("f-sort", "value"))
     def drill(incident, sector, region, service, sort):
+        o = outputs.pinned()
+
         def run():
             b = filtered_businesses(o, incident, sector, region, service, sort)
             if isinstance(b, Missing):
@@ -563,6 +567,7 @@ def create_app(out) -> Dash:
                   State("incident", "value"), State("f-sector", "value"), State("f-region", "value"),
                   State("f-service", "value"), State("f-sort", "value"), prevent_initial_call=True)
     def export(_, incident, sector, region, service, sort):
+        o = outputs.pinned()
         b = filtered_businesses(o, incident, sector, region, service, sort)
         if isinstance(b, Missing) or not n_rows(b):
             return no_update

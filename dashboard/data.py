@@ -32,13 +32,31 @@ class Outputs:
     """One ``--out`` folder. Reads are cheap (the tables are per incident, small even for big runs)
     and not cached, so a re-run's outputs show on the next page load."""
 
-    def __init__(self, out: str | os.PathLike):
+    def __init__(self, out: str | os.PathLike, tables: Path | None = None):
         self.out = Path(out).expanduser().resolve()
+        self._tables = tables
+
+    # -- the committed run ----------------------------------------------------------------------
+    def tables(self) -> Path:
+        """The folder of the run committed in ``out``: ``manifest.json`` names it (``tables``,
+        relative to the manifest's folder); a manifest without the key has its tables beside it."""
+        if self._tables is not None:
+            return self._tables
+        try:
+            folder = json.loads((self.out / "manifest.json").read_text()).get("tables")
+        except (OSError, ValueError, AttributeError):
+            folder = None
+        return (self.out / folder).resolve() if folder else self.out
+
+    def pinned(self) -> "Outputs":
+        """The same outputs, held to the run committed now: a page drawn from it shows one run even
+        if another commits meanwhile (the job keeps the run before the latest for such readers)."""
+        return Outputs(self.out, self.tables())
 
     # -- the manifest ---------------------------------------------------------------------------
     def manifest(self) -> dict:
         try:
-            return json.loads((self.out / "manifest.json").read_text())
+            return json.loads((self.tables() / "manifest.json").read_text())
         except (OSError, ValueError):
             return {}
 
@@ -52,7 +70,7 @@ class Outputs:
 
     # -- tables -----------------------------------------------------------------------------------
     def _dataset(self, table: str):
-        folder = self.out / table
+        folder = self.tables() / table
         if not folder.is_dir():
             return Missing(f"No table {table} in {self.out} (the run did not write it, or this is "
                            "not a run's output folder).")

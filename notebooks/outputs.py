@@ -1,6 +1,6 @@
 """Helpers shared by the notebooks: where the outputs are, reading a table, saving a chart.
 
-Every table under the output folder is a Parquet dataset, partitioned Hive-style by
+Every table of the committed run (the folder ``out/manifest.json`` names) is a Parquet dataset, partitioned Hive-style by
 ``incident_id=<id>/`` (and ``business_impact`` also by ``sector=<name>/``). ``read_table``
 reads one with pyarrow, partition columns included, and hands back pandas.
 
@@ -27,12 +27,24 @@ def resolve(path: str | os.PathLike) -> Path:
     return p if p.is_absolute() else REPO_ROOT / p
 
 
+def committed_run(out: str | os.PathLike) -> Path:
+    """The folder of the run committed in ``out``: ``out/manifest.json`` names it (``tables``,
+    relative to the manifest's folder). Reading every table from the folder this returns keeps a
+    notebook on one run even if another commits meanwhile. A manifest without the key (outputs of
+    an earlier build, or a folder made by hand) has its tables beside it."""
+    root = resolve(out)
+    manifest = root / "manifest.json"
+    folder = json.loads(manifest.read_text()).get("tables") if manifest.is_file() else None
+    return (root / folder).resolve() if folder else root
+
+
 def read_table(out: str | os.PathLike, table: str, columns: list[str]):
-    """The columns of ``out/<table>/`` as a pandas DataFrame (partition columns come back as strings).
+    """The columns of ``<table>/`` in the run committed in ``out``, as a pandas DataFrame
+    (partition columns come back as strings).
 
     Fails, naming the folder, when the table is missing or lacks a column.
     """
-    folder = resolve(out) / table
+    folder = committed_run(out) / table
     if not folder.is_dir():
         raise FileNotFoundError(f"no table {table!r}: {folder} is not a folder (did the job run?)")
     dataset = ds.dataset(folder, format="parquet", partitioning="hive")
@@ -48,8 +60,9 @@ def read_table(out: str | os.PathLike, table: str, columns: list[str]):
 
 
 def read_manifest(out: str | os.PathLike) -> dict:
-    """``out/manifest.json``, written last by a run that succeeded."""
-    return json.loads((resolve(out) / "manifest.json").read_text())
+    """The committed run's manifest (``out/manifest.json`` is replaced last, in one step, by a run
+    that succeeded)."""
+    return json.loads((committed_run(out) / "manifest.json").read_text())
 
 
 def charts_dir() -> Path | None:

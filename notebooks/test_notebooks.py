@@ -24,7 +24,7 @@ import run_all
 
 HERE = Path(__file__).resolve().parent
 SCHEMAS = outputs.REPO_ROOT / "jobs/src/main/java/com/outageimpact/schema/Schemas.java"
-READ_CALL = re.compile(r'read_table\(\s*OUT\s*,\s*"(\w+)"\s*,\s*\[([^\]]*)\]\s*\)')
+READ_CALL = re.compile(r'read_table\(\s*RUN\s*,\s*"(\w+)"\s*,\s*\[([^\]]*)\]\s*\)')
 
 
 def code_cells(path: Path) -> list:
@@ -113,7 +113,7 @@ def test_notebook_reads_only_declared_columns(path):
     calls = READ_CALL.findall(source)
     assert calls, f"{path.name} reads no table"
     assert len(calls) == source.count("read_table("), \
-        f"{path.name}: every read_table call names OUT, the table and a literal list of columns"
+        f"{path.name}: every read_table call names RUN (the committed run of OUT), the table and a literal list of columns"
     for table, listed in calls:
         columns = re.findall(r'"(\w+)"', listed)
         assert table in tables, f"{path.name} reads {table}, which Schemas.java does not declare"
@@ -147,3 +147,16 @@ def test_read_table_reads_hive_partitions_as_strings(tmp_path):
         outputs.read_table(tmp_path, "business_impact", ["sla_credit"])
     with pytest.raises(FileNotFoundError, match="no table 'timeline'"):
         outputs.read_table(tmp_path, "timeline", ["reports"])
+
+
+def test_tables_are_read_from_the_run_the_manifest_commits(tmp_path):
+    """``out/manifest.json`` names the committed run's folder; a folder without one is read as is."""
+    run = tmp_path / "runs" / "r2"
+    run.mkdir(parents=True)
+    (tmp_path / "runs" / "r1").mkdir()
+    (tmp_path / "manifest.json").write_text('{"run_id": "r2", "tables": "runs/r2"}')
+    (run / "manifest.json").write_text('{"run_id": "r2", "tables": "."}')
+    assert outputs.committed_run(tmp_path) == run.resolve()
+    assert outputs.committed_run(run) == run.resolve(), "a run's own folder reads as itself"
+    assert outputs.read_manifest(tmp_path)["run_id"] == "r2"
+    assert outputs.committed_run(tmp_path / "runs" / "r1") == (tmp_path / "runs" / "r1").resolve()

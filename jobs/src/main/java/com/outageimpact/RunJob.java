@@ -75,13 +75,25 @@ public final class RunJob {
   }
 
   public static void main(String[] args) {
-    SparkJobs.main("run", options(), args, RunJob::run);
+    SparkJobs.main("run", options(), args, RunJob::checkInputsAndOutput, RunJob::run);
+  }
+
+  /** Inputs that a run cannot do without. */
+  static final String[] REQUIRED = {"graph", "reports", "businesses", "transactions"};
+
+  /** Before any Spark work: the required inputs are there, every given path exists, --out can be written. */
+  public static void checkInputsAndOutput(JobOptions options, org.apache.hadoop.conf.Configuration hadoopConf) {
+    InputPaths.resolve(options, hadoopConf, INPUTS).checkPresent(hadoopConf, REQUIRED);
+    Publisher.checkOutput(options.require("out"), hadoopConf);
   }
 
   /** Runs the job; returns the published manifest's JSON. Publishes nothing if anything fails. */
   public static String run(SparkSession spark, JobOptions options) throws Exception {
     Instant startedAt = Instant.now();
     StageTimer timer = new StageTimer();
+    // Again here (main checked before the session): callers that hand in their own session get
+    // the same early, one-line failures.
+    checkInputsAndOutput(options, spark.sparkContext().hadoopConfiguration());
     InputPaths paths = InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), INPUTS);
     InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
     DetectionParams detectionParams = DetectionParams.from(options);
@@ -184,8 +196,7 @@ public final class RunJob {
           manifest.output("incident_summary");
         }
         manifest.put("incidents", incidents);
-        json = manifest.toJson(timer.stages(), Instant.now());
-        publisher.commit(json);
+        json = publisher.commit(manifest.toJson(timer.stages(), Instant.now()));
         stage.count("incidents", incidents.size());
       } finally {
         if (detection.scored() != null) {

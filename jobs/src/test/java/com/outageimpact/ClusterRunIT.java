@@ -486,8 +486,8 @@ class ClusterRunIT {
     SparkSession spark = SparkTestSession.get();
     for (JsonNode output : expected.get("outputs")) {
       String table = output.asText();
-      var e = spark.read().parquet(expectedOut.resolve(table).toString());
-      var a = spark.read().parquet(actualOut.resolve(table).toString());
+      var e = spark.read().parquet(Published.table(expectedOut, table));
+      var a = spark.read().parquet(Published.table(actualOut, table));
       assertEquals(e.schema(), a.schema(), table + ": schema");
       List<Row> expectedRows = sorted(e.collectAsList(), e.schema());
       List<Row> actualRows = sorted(a.collectAsList(), a.schema());

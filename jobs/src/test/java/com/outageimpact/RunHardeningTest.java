@@ -109,9 +109,9 @@ class RunHardeningTest {
     }
     assertEquals(1, manifest.get("incidents").size(), manifest.toString());
     assertTrue(manifest.has("impact_not_estimated"), "no transactions, no money: " + manifest);
-    Row summary = spark.read().parquet(out.resolve("incident_summary").toString()).first();
+    Row summary = spark.read().parquet(Published.table(out, "incident_summary")).first();
     assertTrue(summary.isNullAt(summary.fieldIndex("net_loss")), summary.toString());
-    assertTrue(spark.read().parquet(out.resolve("outage_windows").toString()).count() > 0);
+    assertTrue(spark.read().parquet(Published.table(out, "outage_windows")).count() > 0);
   }
 
   @Test
@@ -149,10 +149,10 @@ class RunHardeningTest {
 
     assertEveryInputReconciles(manifest);
     assertEquals(1, manifest.get("inputs").get("transactions").get("accepted").asLong());
-    Row summary = spark.read().parquet(out.resolve("incident_summary").toString()).first();
+    Row summary = spark.read().parquet(Published.table(out, "incident_summary")).first();
     assertEquals(0.0, summary.<Double>getAs("net_loss"), summary.toString());
     assertEquals(0.0, summary.<Double>getAs("expected_value"), summary.toString());
-    for (Row sector : spark.read().parquet(out.resolve("sector_impact").toString()).collectAsList()) {
+    for (Row sector : spark.read().parquet(Published.table(out, "sector_impact")).collectAsList()) {
       assertEquals(0.0, sector.<Double>getAs("net_loss"), sector.toString());
     }
   }
@@ -186,9 +186,9 @@ class RunHardeningTest {
     assertEquals(1, transactions.get("conflicting_duplicates").asLong(), "t1 at 10.00 and at 99.00");
     assertEquals(0, transactions.get("duplicates").asLong());
     assertEquals(0, manifest.get("inputs").get("reports").get("conflicting_duplicates").asLong());
-    assertEquals(2, spark.read().parquet(out.resolve("rejects/businesses").toString())
+    assertEquals(2, spark.read().parquet(Published.table(out, "rejects/businesses"))
         .filter("reason = 'conflicting_duplicate'").count() + spark.read().parquet(
-            out.resolve("rejects/transactions").toString()).filter("reason = 'conflicting_duplicate'").count());
+            Published.table(out, "rejects/transactions")).filter("reason = 'conflicting_duplicate'").count());
   }
 
   /**
@@ -220,6 +220,6 @@ class RunHardeningTest {
     assertTrue(line.contains(parquet.resolve(corrupt).toString()), line);
     assertTrue(line.contains("footer"), "the reason: " + line);
     assertFalse(line.contains("\n"), line);
-    assertFalse(Files.exists(out.resolve("manifest.json")));
+    assertFalse(Files.exists(out), "a failed run leaves no output folder behind");
   }
 }

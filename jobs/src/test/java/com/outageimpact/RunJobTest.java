@@ -51,6 +51,12 @@ class RunJobTest {
     return new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
   }
 
+  private static List<String> names(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
   @Test
   void publishesManifestAndRejectsAndReplacesThemOnRerun() throws Exception {
     Path data = writeInputs(tmp.resolve("data"));
@@ -69,16 +75,15 @@ class RunJobTest {
     List<String> stages = new ArrayList<>();
     manifest.get("stages").forEach(s -> stages.add(s.get("name").asText()));
     assertTrue(stages.contains("ingest.transactions"), stages.toString());
-    assertEquals(1, spark.read().parquet(out.resolve("rejects/reports").toString()).count());
+    assertEquals(1, spark.read().parquet(Published.table(out, "rejects/reports")).count());
 
     JsonNode second = run(data, out);
     assertNotEquals(first.get("run_id"), second.get("run_id"));
-    assertEquals(1, spark.read().parquet(out.resolve("rejects/reports").toString()).count(), "replaced, not appended");
-    assertEquals(1, spark.read().parquet(out.resolve("rejects/transactions").toString()).count());
-    try (var entries = Files.list(out)) {
-      assertEquals(List.of("manifest.json", "rejects"), entries.map(p -> p.getFileName().toString()).sorted().toList(),
-          "no staging or trash left behind");
-    }
+    assertEquals(1, spark.read().parquet(Published.table(out, "rejects/reports")).count(), "replaced, not appended");
+    assertEquals(1, spark.read().parquet(Published.table(out, "rejects/transactions")).count());
+    assertEquals(List.of("manifest.json", "runs"), names(out), "nothing but the commit record and the run folders");
+    assertEquals(List.of(first.get("run_id").asText(), second.get("run_id").asText()).stream().sorted().toList(),
+        names(out.resolve("runs")), "the committed run and the one before it");
   }
 
   @Test
@@ -99,10 +104,9 @@ class RunJobTest {
     assertTrue(message.contains("part-corrupt.parquet"), message);
 
     assertEquals(first.get("run_id"), readManifest(out).get("run_id"), "previous manifest kept");
-    assertEquals(1, spark.read().parquet(out.resolve("rejects/reports").toString()).count());
-    try (var entries = Files.list(out)) {
-      assertEquals(List.of("manifest.json", "rejects"), entries.map(p -> p.getFileName().toString()).sorted().toList());
-    }
+    assertEquals(1, spark.read().parquet(Published.table(out, "rejects/reports")).count());
+    assertEquals(List.of("manifest.json", "runs"), names(out));
+    assertEquals(List.of(first.get("run_id").asText()), names(out.resolve("runs")), "the failed run's folder is gone");
   }
 
   @Test
@@ -117,7 +121,7 @@ class RunJobTest {
     Files.writeString(data.resolve("transactions.csv"), "txn_id,business_id,occurred_at,value\nt1,b1,2021-10-04T15:00:00Z,1\n");
     InputException wrong = assertThrows(InputException.class, () -> run(data, tmp.resolve("o")));
     assertTrue(wrong.getMessage().contains("transactions.csv lacks required column(s) [amount]"), wrong.getMessage());
-    assertFalse(Files.exists(tmp.resolve("o").resolve("manifest.json")));
+    assertFalse(Files.exists(tmp.resolve("o")), "a failed run leaves no output folder behind");
   }
 
   @Test
@@ -138,6 +142,6 @@ class RunJobTest {
     String stderr = new String(process.getErrorStream().readAllBytes());
     assertEquals(2, process.exitValue(), stderr);
     assertTrue(stderr.contains("run failed: input 'reports' is required"), stderr);
-    assertFalse(Files.exists(tmp.resolve("o").resolve("manifest.json")));
+    assertFalse(Files.exists(tmp.resolve("o")), "a failed run leaves no output folder behind");
   }
 }

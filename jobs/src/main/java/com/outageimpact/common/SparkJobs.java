@@ -1,7 +1,10 @@
 package com.outageimpact.common;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How every job starts: parse options (or print help), build a session, run, and turn any
@@ -9,16 +12,34 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkJobs {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SparkJobs.class);
+
   /** A job's body, given a session and its parsed options. */
   @FunctionalInterface
   public interface Body {
     void run(SparkSession spark, JobOptions options) throws Exception;
   }
 
+  /** What a job checks before any Spark work: its inputs are there, its output folder can be written. */
+  @FunctionalInterface
+  public interface EarlyChecks {
+    void check(JobOptions options, Configuration hadoopConf);
+  }
+
   private SparkJobs() {}
 
-  /** Runs a job from {@code main}; never returns normally on failure (exit code 1, or 2 for usage). */
+  /** Runs a job with no checks of its own before the session starts. */
   public static void main(String appName, JobOptions options, String[] args, Body body) {
+    main(appName, options, args, (o, conf) -> {}, body);
+  }
+
+  /**
+   * Runs a job from {@code main}; never returns normally on failure. Exit code 2 when the options
+   * or the inputs are at fault (usage, a missing or bad input, an output folder that cannot be
+   * written), 1 for anything else. Either way one line on stderr says why; the stack trace goes
+   * to the log at DEBUG (the embedded runs' log configuration sends it to a file).
+   */
+  public static void main(String appName, JobOptions options, String[] args, EarlyChecks checks, Body body) {
     try {
       options.parse(args);
     } catch (IllegalArgumentException e) {
@@ -32,11 +53,15 @@ public final class SparkJobs {
     SparkSession spark = null;
     int exitCode = 0;
     try {
+      // Before the session: a missing input or an unwritable --out is said in a second, not after
+      // Spark has started and ingested everything else.
+      checks.check(options, hadoopConfiguration(new SparkConf()));
       spark = session(appName);
       body.run(spark, options);
     } catch (Throwable t) {
       System.err.println(appName + " failed: " + oneLine(t));
-      exitCode = t instanceof IllegalArgumentException ? 2 : 1;
+      LOG.debug("{} failed", appName, t);
+      exitCode = isInputOrUsageError(t) ? 2 : 1;
     } finally {
       if (spark != null) {
         spark.stop();
@@ -70,6 +95,30 @@ public final class SparkJobs {
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionOverwriteMode", "static")
         .getOrCreate();
+  }
+
+  /** Exit code 2: the cause is the user's options or inputs (our own messages say which). */
+  static boolean isInputOrUsageError(Throwable t) {
+    for (Throwable cause = t; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof InputException || cause instanceof IllegalArgumentException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The Hadoop configuration the session will have, without starting it: Hadoop's defaults plus
+   * the {@code spark.hadoop.*} settings.
+   */
+  static Configuration hadoopConfiguration(SparkConf conf) {
+    Configuration hadoopConf = new Configuration();
+    for (scala.Tuple2<String, String> setting : conf.getAll()) {
+      if (setting._1().startsWith("spark.hadoop.")) {
+        hadoopConf.set(setting._1().substring("spark.hadoop.".length()), setting._2());
+      }
+    }
+    return hadoopConf;
   }
 
   /** The most useful single line of a failure: our own messages first, else the root cause. */

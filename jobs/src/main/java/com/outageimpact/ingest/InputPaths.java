@@ -1,5 +1,6 @@
 package com.outageimpact.ingest;
 
+import com.outageimpact.common.InputException;
 import com.outageimpact.common.JobOptions;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -95,6 +96,27 @@ public final class InputPaths {
           + " PATH, or --data DIR with " + input + (input.equals("graph") ? ".json" : "/") + " in it");
     }
     return path;
+  }
+
+  /**
+   * Before any Spark work: every required input was given or found, and every input's path
+   * exists. Each failure is one line naming the input (and the path).
+   */
+  public InputPaths checkPresent(Configuration hadoopConf, String... required) {
+    for (String input : required) {
+      require(input);
+    }
+    for (Map.Entry<String, String> input : paths.entrySet()) {
+      Path path = new Path(input.getValue());
+      try {
+        if (!path.getFileSystem(hadoopConf).exists(path)) {
+          throw new InputException("input '" + input.getKey() + "': path does not exist: " + path);
+        }
+      } catch (IOException e) {
+        throw new InputException("input '" + input.getKey() + "': cannot look at " + path + ": " + e.getMessage(), e);
+      }
+    }
+    return this;
   }
 
   public Map<String, String> all() {

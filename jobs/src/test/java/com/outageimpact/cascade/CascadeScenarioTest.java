@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.outageimpact.Published;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.RunJob;
@@ -44,14 +45,14 @@ class CascadeScenarioTest {
 
   private Map<String, Row> byComponent(String table) {
     Map<String, Row> rows = new HashMap<>();
-    for (Row r : spark.read().parquet(tmp.resolve("out").resolve(table).toString()).collectAsList()) {
+    for (Row r : spark.read().parquet(Published.table(tmp.resolve("out"), table)).collectAsList()) {
       rows.put(r.getAs("component"), r);
     }
     return rows;
   }
 
   private Row summary() {
-    List<Row> rows = spark.read().parquet(tmp.resolve("out/incident_summary").toString()).collectAsList();
+    List<Row> rows = spark.read().parquet(Published.table(tmp.resolve("out"), "incident_summary")).collectAsList();
     assertEquals(1, rows.size());
     return rows.get(0);
   }

@@ -1,5 +1,6 @@
 package com.outageimpact.detect;
 
+import com.outageimpact.Published;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.DetectJob;
@@ -99,7 +100,7 @@ final class DetectionScenarios {
     RunJob.run(spark, RunJob.options().parse(new String[] {
         "--data", dir.resolve("data").toString(), "--out", dir.resolve("out").toString()}));
     Map<String, List<OutageWindow>> byIncident = new TreeMap<>();
-    for (Row r : spark.read().parquet(dir.resolve("out/outage_windows").toString()).collectAsList()) {
+    for (Row r : spark.read().parquet(Published.table(dir.resolve("out"), "outage_windows")).collectAsList()) {
       byIncident.computeIfAbsent(r.getAs("incident_id"), k -> new ArrayList<>()).add(new OutageWindow(
           r.getAs("service"), r.getAs("region"), instant(r, "start"), instant(r, "peak_at"), instant(r, "end"),
           instant(r, "drain_end"), null, r.<Long>getAs("reports"), r.<Double>getAs("expected_reports"),

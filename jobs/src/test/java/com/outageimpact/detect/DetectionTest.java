@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.outageimpact.Published;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.outageimpact.SparkTestSession;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class DetectionTest {
       // (and a service without one is a problem there).
       assertOneIncidentAndNoFalseWindow(name, outcome);
     }
-    Row summary = SparkTestSession.get().read().parquet(tmp.resolve("out/incident_summary").toString()).first();
+    Row summary = SparkTestSession.get().read().parquet(Published.table(tmp.resolve("out"), "incident_summary")).first();
     assertEquals(scope, summary.getAs("scope"), name + ": regions " + summary.getAs("regions"));
     System.out.println(name + ", refined by the transactions:");
     List<String> problems = RunWindows.problems(SparkTestSession.get(), tmp.resolve("data"), tmp.resolve("out"),
@@ -90,7 +91,7 @@ class DetectionTest {
   @Test
   void theSummaryCarriesTheResponseTimesFromTheDeclaredUpdatesAndAReRunReplacesIt() throws Exception {
     DetectionScenarios.Outcome outcome = DetectionScenarios.run(tmp, "--seed", "9", "--outage-minutes", "120");
-    Row summary = SparkTestSession.get().read().parquet(tmp.resolve("out/incident_summary").toString()).first();
+    Row summary = SparkTestSession.get().read().parquet(Published.table(tmp.resolve("out"), "incident_summary")).first();
     JsonNode incident = outcome.truth().get("incident");
     assertEquals(incident.get("id").asText(), summary.getAs("incident_id"));
     assertEquals(incident.get("root").asText(), summary.getAs("root_component"));
@@ -109,10 +110,10 @@ class DetectionTest {
     assertTrue(Math.abs(Duration.between(firstHit, start).getSeconds()) <= 600, "start " + start + " against " + firstHit);
 
     // A re-run replaces the incident's rows; it never adds to them.
-    long windows = SparkTestSession.get().read().parquet(tmp.resolve("out/outage_windows").toString()).count();
+    long windows = SparkTestSession.get().read().parquet(Published.table(tmp.resolve("out"), "outage_windows")).count();
     DetectionScenarios.detectOnly(tmp);
-    assertEquals(windows, SparkTestSession.get().read().parquet(tmp.resolve("out/outage_windows").toString()).count());
-    assertEquals(1, SparkTestSession.get().read().parquet(tmp.resolve("out/incident_summary").toString()).count());
+    assertEquals(windows, SparkTestSession.get().read().parquet(Published.table(tmp.resolve("out"), "outage_windows")).count());
+    assertEquals(1, SparkTestSession.get().read().parquet(Published.table(tmp.resolve("out"), "incident_summary")).count());
   }
 
   /** {@code detect}, reports alone, on an outage in Germany only (the full run above has one in the US). */

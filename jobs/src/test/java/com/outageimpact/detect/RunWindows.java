@@ -1,5 +1,6 @@
 package com.outageimpact.detect;
 
+import com.outageimpact.Published;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -40,7 +41,7 @@ public final class RunWindows {
    */
   public static List<String> problems(SparkSession spark, Path data, Path out, JsonNode truth) {
     Map<String, Row> windows = new HashMap<>();
-    for (Row w : spark.read().parquet(out.resolve("outage_windows").toString())
+    for (Row w : spark.read().parquet(Published.table(out, "outage_windows"))
         .filter(functions.col("region").equalTo(ReportSeries.ALL_REGIONS)).collectAsList()) {
       windows.put(w.getAs("service"), w);
     }

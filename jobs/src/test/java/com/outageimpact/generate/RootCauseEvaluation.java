@@ -1,5 +1,6 @@
 package com.outageimpact.generate;
 
+import com.outageimpact.Published;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.SparkTestSession;
@@ -62,13 +63,13 @@ public final class RootCauseEvaluation {
   private void penlightScenarios(Path work) throws Exception {
     List<Path> dirs;
     try (Stream<Path> list = Files.list(work)) {
-      dirs = list.filter(d -> Files.exists(d.resolve("out/outage_windows"))).sorted().toList();
+      dirs = list.filter(d -> Files.exists(d.resolve("out/manifest.json"))).sorted().toList();
     }
     for (Path dir : dirs) {
       JsonNode truth = new ObjectMapper().readTree(dir.resolve("data/truth/truth.json").toFile());
       ServiceGraph graph = GraphLoader.parse(new ObjectMapper().readTree(dir.resolve("data/graph.json").toFile()),
           "graph.json");
-      List<Row> windows = SparkTestSession.get().read().parquet(dir.resolve("out/outage_windows").toString())
+      List<Row> windows = SparkTestSession.get().read().parquet(Published.table(dir.resolve("out"), "outage_windows"))
           .collectAsList();
       boolean across = windows.stream().anyMatch(r -> "ALL".equals(r.getAs("region")));
       Map<String, ObservedService> observed = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package com.outageimpact.impact;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.outageimpact.Published;
 import com.outageimpact.RunJob;
 import com.outageimpact.SparkTestSession;
 import com.outageimpact.impact.SecondFamily.Feature;
@@ -115,7 +116,7 @@ public final class FamilyMatrixEvaluation {
     long outageStart = java.time.Instant.parse(truthJson.get("outage_start")).getEpochSecond();
     long outageEnd = java.time.Instant.parse(truthJson.get("outage_end")).getEpochSecond();
     // The incident to compare: the one overlapping the true outage most; any other is a false detection.
-    List<Row> incidents = spark.read().parquet(dir.resolve("out/incident_summary").toString())
+    List<Row> incidents = spark.read().parquet(Published.table(dir.resolve("out"), "incident_summary"))
         .select("incident_id", "start", "end", "net_loss", "net_loss_low", "net_loss_high", "gross_loss", "recovered")
         .collectAsList();
     Row best = null;
@@ -142,7 +143,7 @@ public final class FamilyMatrixEvaluation {
     Map<String, String[]> truthBusinesses = readCsv(dir.resolve("data/truth/businesses.csv"));
     // sectors.csv: sector,hit,counterfactual_value,actual_value,gross_loss,recovered,net_loss,noise_sd
     StringBuilder line = new StringBuilder();
-    for (Row e : spark.read().parquet(dir.resolve("out/sector_impact").toString())
+    for (Row e : spark.read().parquet(Published.table(dir.resolve("out"), "sector_impact"))
         .filter(col("incident_id").equalTo(id)).collectAsList()) {
       String[] t = sectors.get(e.<String>getAs("sector"));
       if (t == null || !Boolean.parseBoolean(t[1])) {
@@ -161,7 +162,7 @@ public final class FamilyMatrixEvaluation {
       cell.sectorCovered += low <= truth && truth <= high ? 1 : 0;
       line.append(String.format(Locale.ROOT, " %s %+.1f", e.<String>getAs("sector"), (est - truth) / sd));
     }
-    for (Row e : spark.read().parquet(dir.resolve("out/business_impact").toString())
+    for (Row e : spark.read().parquet(Published.table(dir.resolve("out"), "business_impact"))
         .filter(col("incident_id").equalTo(id)).select("business_id", "net_loss_low", "net_loss_high").collectAsList()) {
       // businesses.csv: business_id,sector,hit,counterfactual_value,actual_value,gross_loss,recovered,net_loss,noise_sd
       String[] t = truthBusinesses.get(e.<String>getAs("business_id"));

@@ -2,6 +2,7 @@ package com.outageimpact.impact;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.outageimpact.Published;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.RunJob;
@@ -74,7 +75,7 @@ public final class ImpactEvaluation {
       JsonNode truthJson = new ObjectMapper().readTree(dir.resolve("data/truth/truth.json").toFile());
       String incidentId = truthJson.get("incident").get("id").asText();
       Column outage = col("incident_id").equalTo(incidentId);
-      List<Row> incidents = spark.read().parquet(dir.resolve("out/incident_summary").toString())
+      List<Row> incidents = spark.read().parquet(Published.table(dir.resolve("out"), "incident_summary"))
           .select("incident_id").collectAsList();
       if (incidents.stream().noneMatch(r -> r.getString(0).equals(incidentId))) {
         System.out.printf("seed %d: the outage %s was not found; incidents %s%n", seed, incidentId, incidents);
@@ -87,7 +88,7 @@ public final class ImpactEvaluation {
           .csv(dir.resolve("data/truth/sectors").toString()).collectAsList()) {
         truth.put(r.getAs("sector"), r);
       }
-      for (Row e : spark.read().parquet(dir.resolve("out/sector_impact").toString()).filter(outage).collectAsList()) {
+      for (Row e : spark.read().parquet(Published.table(dir.resolve("out"), "sector_impact")).filter(outage).collectAsList()) {
         Row t = truth.get(e.<String>getAs("sector"));
         double trueNet = ((Number) t.getAs("net_loss")).doubleValue();
         double sd = ((Number) t.getAs("counterfactual_sd")).doubleValue();
@@ -102,7 +103,7 @@ public final class ImpactEvaluation {
       }
       // The full run's windows (refined by failed transactions) against each impaired service's truth.
       Map<String, Row> windows = new HashMap<>();
-      for (Row w : spark.read().parquet(dir.resolve("out/outage_windows").toString())
+      for (Row w : spark.read().parquet(Published.table(dir.resolve("out"), "outage_windows"))
           .filter(outage.and(col("region").equalTo("ALL"))).collectAsList()) {
         windows.put(w.getAs("service"), w);
       }
@@ -118,7 +119,7 @@ public final class ImpactEvaluation {
         }
       }
       JsonNode totals = truthJson.get("totals");
-      Row summary = spark.read().parquet(dir.resolve("out/incident_summary").toString()).filter(outage).first();
+      Row summary = spark.read().parquet(Published.table(dir.resolve("out"), "incident_summary")).filter(outage).first();
       double trueTotal = totals.get("net_loss").asDouble();
       totalErrors.add(summary.<Double>getAs("net_loss") - trueTotal);
       // Naive: the sectors' average hourly revenue (over the analysis window) x the outage hours.

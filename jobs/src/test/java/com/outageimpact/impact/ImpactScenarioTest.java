@@ -3,6 +3,7 @@ package com.outageimpact.impact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.outageimpact.Published;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.outageimpact.RunJob;
@@ -83,7 +84,7 @@ class ImpactScenarioTest {
         .csv(tmp.resolve("data/truth/sectors").toString()).collectAsList()) {
       truth.put(r.getAs("sector"), r);
     }
-    List<Row> estimated = spark.read().parquet(tmp.resolve("out/sector_impact").toString()).collectAsList();
+    List<Row> estimated = spark.read().parquet(Published.table(tmp.resolve("out"), "sector_impact")).collectAsList();
     assertEquals(truth.keySet().size(), estimated.size(), name + ": sectors");
     StringBuilder report = new StringBuilder(name + "\n");
     List<String> failures = new ArrayList<>();
@@ -105,7 +106,7 @@ class ImpactScenarioTest {
       assertEquals(number(t, "sla_credits"), e.<Double>getAs("sla_credits"), 1e-6, sector + " SLA credits");
     }
     JsonNode totals = new ObjectMapper().readTree(tmp.resolve("data/truth/truth.json").toFile()).get("totals");
-    Row summary = spark.read().parquet(tmp.resolve("out/incident_summary").toString()).first();
+    Row summary = spark.read().parquet(Published.table(tmp.resolve("out"), "incident_summary")).first();
     assertEquals(scope, summary.getAs("scope"), name + ": scope, regions " + summary.getAs("regions"));
     if (regions != null) {
       assertEquals(regions, summary.getAs("regions"), name + ": regions");
@@ -143,7 +144,7 @@ class ImpactScenarioTest {
         .csv(tmp.resolve("data/truth/businesses").toString()).collectAsList()) {
       truth.put(r.getAs("business_id"), r);
     }
-    List<Row> estimated = spark.read().parquet(tmp.resolve("out/business_impact").toString()).collectAsList();
+    List<Row> estimated = spark.read().parquet(Published.table(tmp.resolve("out"), "business_impact")).collectAsList();
     assertEquals(truth.size(), estimated.size(), name + ": businesses");
     double worst = 0;
     double downtime = 0;
@@ -172,8 +173,8 @@ class ImpactScenarioTest {
    * that stayed up have no loss and no affected business.
    */
   private void checkBreakdown(String name, Row summary, double totalTolerance) {
-    org.apache.spark.sql.Dataset<Row> breakdown = spark.read().parquet(tmp.resolve("out/impact_breakdown").toString());
-    org.apache.spark.sql.Dataset<Row> businesses = spark.read().parquet(tmp.resolve("out/business_impact").toString());
+    org.apache.spark.sql.Dataset<Row> breakdown = spark.read().parquet(Published.table(tmp.resolve("out"), "impact_breakdown"));
+    org.apache.spark.sql.Dataset<Row> businesses = spark.read().parquet(Published.table(tmp.resolve("out"), "business_impact"));
     Row all = businesses.agg(functions.sum("expected_value"), functions.sum("failed_txns")).first();
     for (String dimension : List.of("sector", "region", "critical", "service")) {
       Row sums = breakdown.filter(functions.col("dimension").equalTo(dimension))
@@ -183,7 +184,7 @@ class ImpactScenarioTest {
       assertEquals(all.getDouble(0), sums.getDouble(1), 1e-6 * scale, name + ": " + dimension + " expected value");
       assertEquals(all.getLong(1), sums.getLong(2), name + ": " + dimension + " failed attempts");
     }
-    for (Row sector : spark.read().parquet(tmp.resolve("out/sector_impact").toString()).collectAsList()) {
+    for (Row sector : spark.read().parquet(Published.table(tmp.resolve("out"), "sector_impact")).collectAsList()) {
       Row row = breakdown.filter(functions.col("dimension").equalTo("sector")
           .and(functions.col("key").equalTo(sector.<String>getAs("sector")))).first();
       for (String column : List.of("businesses", "affected_businesses", "net_loss", "net_loss_low", "sla_credits")) {
@@ -222,7 +223,7 @@ class ImpactScenarioTest {
     }
 
     List<String> up = new ArrayList<>();
-    for (Row r : spark.read().parquet(tmp.resolve("out/service_impact").toString())
+    for (Row r : spark.read().parquet(Published.table(tmp.resolve("out"), "service_impact"))
         .filter(functions.col("state").equalTo("up")).select("component").collectAsList()) {
       up.add(r.getString(0));
     }
@@ -243,14 +244,14 @@ class ImpactScenarioTest {
     java.sql.Timestamp end = summary.getAs("end");
     java.sql.Timestamp windowStart = java.sql.Timestamp.from(start.toInstant().minus(ImpactStage.PAD));
     java.sql.Timestamp windowEnd = java.sql.Timestamp.from(end.toInstant().plusSeconds(6 * 3600));
-    org.apache.spark.sql.Dataset<Row> timeline = spark.read().parquet(tmp.resolve("out/timeline").toString());
+    org.apache.spark.sql.Dataset<Row> timeline = spark.read().parquet(Published.table(tmp.resolve("out"), "timeline"));
     Row window = timeline.filter(functions.col("bucket_start").geq(windowStart)
             .and(functions.col("bucket_start").lt(windowEnd)))
         .agg(functions.sum("txn_value"), functions.sum(functions.col("expected_txn_value").minus(functions.col("txn_value"))),
             functions.count(functions.when(functions.col("expected_txn_value_low").gt(functions.col("expected_txn_value"))
                 .or(functions.col("expected_txn_value_high").lt(functions.col("expected_txn_value"))), 1)))
         .first();
-    Row businesses = spark.read().parquet(tmp.resolve("out/business_impact").toString())
+    Row businesses = spark.read().parquet(Published.table(tmp.resolve("out"), "business_impact"))
         .agg(functions.sum("actual_value")).first();
     double actual = businesses.getDouble(0);
     assertEquals(actual, window.getDouble(0), 1e-6 * Math.abs(actual), name + ": timeline actual value");

@@ -1,0 +1,249 @@
+package com.outageimpact.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.outageimpact.RunJob;
+import com.outageimpact.SparkTestSession;
+import com.outageimpact.common.JobOptions;
+import com.outageimpact.common.StageTimer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bad-input catalogue (issue 24): one case per contract rule, each a line or two added to the
+ * mini scenario's CSV inputs, with the outcome the contract gives it: accepted, a duplicate
+ * delivery, or rejected with a reason. Every case is in one ingestion (so the catalogue is fast);
+ * each case checks its own lines' outcome, and that its input's counts reconcile. A case's lines
+ * carry a token ({@code k01}...) that finds them among the accepted rows and the rejects.
+ * docs/inputs-and-outputs.md lists the catalogue as a table.
+ */
+class BadInputCatalogueTest {
+
+  /** A case: lines appended to {@code input}, and the outcome: "accepted", "duplicate" or a reject reason. */
+  record Case(String id, String input, String token, String outcome, List<String> lines) {
+    @Override
+    public String toString() {
+      return id + " (" + input + "): " + outcome;
+    }
+  }
+
+  private static final String ACCEPTED = "accepted";
+  private static final String DUPLICATE = "duplicate";
+  private static final String OK_TIME = "2021-10-04T15:00:00Z";
+
+  private static Case txn(String id, String token, String outcome, String... lines) {
+    return new Case(id, "transactions", token, outcome, List.of(lines));
+  }
+
+  /** A transaction line with one field changed from a valid one. */
+  private static String t(String id, String business, String at, String amount, String currency, String status,
+      String service) {
+    return String.join(",", id, business, at, amount, currency, status, service);
+  }
+
+  private static String t(String id) {
+    return t(id, "b1", OK_TIME, "1.00", "USD", "succeeded", "messaging");
+  }
+
+  static final List<Case> CASES = List.of(
+      // transactions: CSV shape
+      txn("csv-plain", "k01", ACCEPTED, t("k01")),
+      txn("csv-quoted-comma", "k02", ACCEPTED, t("\"k02,a\"")),
+      txn("csv-doubled-quote", "k03", ACCEPTED, t("\"k03\"\"q\"")),
+      txn("csv-backslash-is-a-character", "k04", ACCEPTED, t("\"k04\\\"")),
+      txn("csv-crlf-line-end", "k05", ACCEPTED, t("k05") + "\r"),
+      txn("csv-too-few-fields", "k06", "malformed_row", "k06,b1," + OK_TIME),
+      txn("csv-too-many-fields", "k07", "malformed_row", t("k07") + ",extra"),
+      txn("csv-huge-field", "k08", ACCEPTED, t("k08" + "x".repeat(100_000))),
+      txn("csv-empty-required-field", "k09", "missing_required", t("k09", "b1", OK_TIME, "", "USD", "succeeded", "messaging")),
+      txn("missing-business-id", "k10", "missing_required", t("k10", "", OK_TIME, "1", "USD", "succeeded", "messaging")),
+      // transactions: timestamps
+      txn("ts-date-only", "k11", "bad_timestamp", t("k11", "b1", "2021-10-04", "1", "USD", "", "")),
+      txn("ts-no-offset", "k12", "bad_timestamp", t("k12", "b1", "2021-10-04T15:00:00", "1", "USD", "", "")),
+      txn("ts-with-offset", "k13", ACCEPTED, t("k13", "b1", "2021-10-04T20:30:00+05:30", "1", "USD", "", "")),
+      txn("ts-not-a-time", "k14", "bad_timestamp", t("k14", "b1", "yesterday", "1", "USD", "", "")),
+      txn("ts-fraction-of-a-second", "k15", ACCEPTED, t("k15", "b1", "2021-10-04T15:00:00.250Z", "1", "USD", "", "")),
+      // transactions: numbers
+      txn("num-decimal-comma", "k16", "bad_number", t("k16", "b1", OK_TIME, "\"12,50\"", "USD", "", "")),
+      txn("num-too-many-decimals", "k17", "bad_number", t("k17", "b1", OK_TIME, "12.1234567", "USD", "", "")),
+      txn("num-overflow-double", "k18", "bad_number", t("k18", "b1", OK_TIME, "1e400", "USD", "", "")),
+      txn("num-java-suffix", "k19", "bad_number", t("k19", "b1", OK_TIME, "0.5d", "USD", "", "")),
+      txn("num-nan", "k20", "bad_number", t("k20", "b1", OK_TIME, "NaN", "USD", "", "")),
+      txn("num-beyond-decimal-18-6", "k21", "bad_number", t("k21", "b1", OK_TIME, "1000000000000", "USD", "", "")),
+      txn("num-negative-refund", "k22", ACCEPTED, t("k22", "b1", OK_TIME, "-5", "USD", "", "")),
+      txn("num-exponent", "k23", ACCEPTED, t("k23", "b1", OK_TIME, "1.5e2", "USD", "", "")),
+      // transactions: values and references
+      txn("status-outside-list", "k24", "bad_value", t("k24", "b1", OK_TIME, "1", "USD", "lost", "")),
+      txn("status-upper-case", "k25", ACCEPTED, t("k25", "b1", OK_TIME, "1", "USD", "FAILED", "")),
+      txn("unknown-business", "k26", "unknown_business", t("k26", "b99", OK_TIME, "1", "USD", "", "")),
+      txn("unknown-service", "k27", "unknown_service", t("k27", "b1", OK_TIME, "1", "USD", "", "fax")),
+      txn("unknown-currency", "k28", "unknown_currency", t("k28", "b1", OK_TIME, "1", "XYZ", "", "")),
+      txn("currency-lower-case", "k29", ACCEPTED, t("k29", "b1", OK_TIME, "1", "eur", "", "")),
+      txn("exact-duplicate", "k30", DUPLICATE, t("k30"), t("k30")),
+      txn("same-content-other-spelling", "k31", DUPLICATE,
+          t("k31", "b1", OK_TIME, "5", "USD", "", ""), t("k31", "b1", "2021-10-04T17:00:00+02:00", "5.000", "USD", "", "")),
+      txn("conflicting-duplicate", "k32", "conflicting_duplicate",
+          t("k32", "b1", OK_TIME, "10.00", "USD", "", ""), t("k32", "b1", OK_TIME, "99.00", "USD", "", "")),
+      txn("hostile-id", "k33", ACCEPTED, t("../../k33/etc")),
+      txn("non-ascii-id", "k34", ACCEPTED, t("k34-é-日本")),
+      // reports
+      new Case("report-valid", "reports", "k35", ACCEPTED, List.of("k35," + OK_TIME + ",messaging,US,login,h")),
+      new Case("report-region-lower-case", "reports", "k36", ACCEPTED, List.of("k36," + OK_TIME + ",messaging,us,login,h")),
+      new Case("report-region-not-two-letters", "reports", "k37", "bad_value", List.of("k37," + OK_TIME + ",messaging,USA,login,h")),
+      new Case("report-region-missing", "reports", "k38", ACCEPTED, List.of("k38," + OK_TIME + ",messaging,,login,h")),
+      new Case("report-time-missing", "reports", "k39", "missing_required", List.of("k39,,messaging,US,login,h")),
+      new Case("report-unknown-service", "reports", "k40", "unknown_service", List.of("k40," + OK_TIME + ",fax,US,login,h")),
+      new Case("report-malformed-reporter-withheld", "reports", "k41", "malformed_row",
+          List.of("k41," + OK_TIME + ",messaging,\"US\\\",secretk41,x\",login,")),
+      new Case("report-exact-duplicate", "reports", "k42", DUPLICATE,
+          List.of("k42," + OK_TIME + ",messaging,US,login,h", "k42," + OK_TIME + ",messaging,US,login,h")),
+      new Case("report-conflicting-duplicate", "reports", "k43", "conflicting_duplicate",
+          List.of("k43," + OK_TIME + ",messaging,US,login,h", "k43," + OK_TIME + ",video,US,login,h")),
+      new Case("report-offset-only-hours", "reports", "k44", "bad_timestamp", List.of("k44,2021-10-04T15:00:00+5,messaging,US,login,h")),
+      // businesses
+      new Case("business-critical-not-boolean", "businesses", "k45", "bad_value", List.of("k45,retail,US,maybe,gold,1")),
+      new Case("business-negative-fee", "businesses", "k46", "bad_value", List.of("k46,retail,US,false,gold,-1")),
+      new Case("business-unknown-sla-tier", "businesses", "k47", "unknown_sla_tier", List.of("k47,retail,US,false,platinum,1")),
+      new Case("business-sector-missing", "businesses", "k48", "missing_required", List.of("k48,,US,false,gold,1")),
+      new Case("business-in-two-sectors", "businesses", "k49", "conflicting_duplicate",
+          List.of("k49,retail,US,false,gold,1", "k49,finance,US,false,gold,1")),
+      new Case("business-hostile-sector", "businesses", "k50", ACCEPTED, List.of("k50,../../x,US,false,gold,1")),
+      // business_services (each on a business of its own, kb..., written valid below)
+      new Case("share-java-suffix", "business_services", "k51", "bad_number", List.of("k51,messaging,0.5d")),
+      new Case("share-overflow", "business_services", "k52", "bad_number", List.of("k52,messaging,1e400")),
+      new Case("share-negative", "business_services", "k53", "bad_value", List.of("k53,messaging,-0.1")),
+      new Case("service-of-unknown-business", "business_services", "k54", "unknown_business", List.of("k54-nobody,messaging,0.5")),
+      new Case("share-missing-is-one", "business_services", "k55", ACCEPTED, List.of("k55,video,")),
+      // fx_rates
+      new Case("fx-rate-zero", "fx_rates", "KQA", "bad_value", List.of("KQA,0")),
+      new Case("fx-rate-not-a-number", "fx_rates", "KQB", "bad_number", List.of("KQB,abc")),
+      new Case("fx-conflicting-rates", "fx_rates", "KQC", "conflicting_duplicate", List.of("KQC,1.2", "KQC,1.3")),
+      // sla_tiers
+      new Case("sla-credit-over-100", "sla_tiers", "k59", "bad_value", List.of("k59,99,150")),
+      new Case("sla-threshold-not-a-number", "sla_tiers", "k60", "bad_number", List.of("k60,x,10")),
+      // file level: sla_tiers.csv is written with a byte-order mark before its header (below)
+      new Case("byte-order-mark-at-file-start", "sla_tiers", "k61", ACCEPTED, List.of("k61,99,10")));
+
+  /** The column that holds each input's token. */
+  private static final Map<String, String> TOKEN_COLUMN = Map.of(
+      "transactions", "txn_id", "reports", "report_id", "businesses", "business_id",
+      "business_services", "business_id", "fx_rates", "currency", "sla_tiers", "tier");
+
+  private static final SparkSession spark = SparkTestSession.get();
+  @TempDir static Path tmp;
+  private static IngestedData ingested;
+  private static final Map<String, List<Row>> REJECTS = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void ingestEveryCase() throws IOException {
+    Path data = MiniScenario.write(tmp.resolve("data"), InputFormat.CSV, MiniScenario.Layout.FILE);
+    for (Case c : CASES) {
+      append(data, c.input(), c.lines());
+      if (c.input().equals("business_services") && !c.token().equals("k54")) {
+        append(data, "businesses", List.of(c.token() + ",retail,US,false,gold,1"));
+      }
+    }
+    Path sla = data.resolve("sla_tiers.csv");
+    Files.writeString(sla, "\uFEFF" + Files.readString(sla));
+    Ingestion ingestion = new Ingestion(spark, "USD", null,
+        input -> tmp.resolve("rejects").resolve(input).toString(), new StageTimer());
+    JobOptions options = InputPaths.declare(new JobOptions("t", "t"), RunJob.INPUTS)
+        .parse(new String[] {"--data", data.toString()});
+    ingested = ingestion.ingest(InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), RunJob.INPUTS));
+    for (String input : TOKEN_COLUMN.keySet()) {
+      REJECTS.put(input, spark.read().parquet(tmp.resolve("rejects").resolve(input).toString()).collectAsList());
+    }
+  }
+
+  @AfterAll
+  static void release() {
+    ingested = null;
+  }
+
+  private static void append(Path data, String input, List<String> lines) throws IOException {
+    Files.writeString(data.resolve(input + ".csv"), String.join("\n", lines) + "\n", StandardCharsets.UTF_8,
+        StandardOpenOption.APPEND);
+  }
+
+  private static IngestedInput ingestedInput(String input) {
+    return switch (input) {
+      case "transactions" -> ingested.transactions();
+      case "reports" -> ingested.reports();
+      case "businesses" -> ingested.businesses();
+      case "business_services" -> ingested.businessServices();
+      case "fx_rates" -> ingested.fxRateRows();
+      case "sla_tiers" -> ingested.slaTiers();
+      default -> throw new IllegalArgumentException(input);
+    };
+  }
+
+  static Stream<Case> cases() {
+    return CASES.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void eachCaseHasItsOutcomeAndItsInputReconciles(Case c) throws Exception {
+    IngestedInput input = ingestedInput(c.input());
+    String column = TOKEN_COLUMN.get(c.input());
+    long accepted = input.accepted().filter(org.apache.spark.sql.functions.col(column).contains(c.token())).count();
+    List<String> reasons = new ArrayList<>();
+    for (Row reject : REJECTS.get(c.input())) {
+      String raw = reject.getAs("raw");
+      if (raw.contains(c.token()) || c.lines().stream().anyMatch(line -> raw.endsWith(sha256(line)))) {
+        reasons.add(reject.getAs("reason"));
+      }
+    }
+    switch (c.outcome()) {
+      case ACCEPTED, DUPLICATE -> {
+        assertEquals(List.of(), reasons, "no reject row");
+        assertEquals(1, accepted, "one accepted row");
+      }
+      default -> {
+        assertEquals(List.of(c.outcome()), reasons, "one reject row, with its reason");
+        assertEquals(c.outcome().equals("conflicting_duplicate") ? 1 : 0, accepted, "accepted rows");
+      }
+    }
+    InputCounts counts = input.counts();
+    assertEquals(counts.read(), counts.accepted() + counts.rejected() + counts.duplicates(), counts.toString());
+  }
+
+  @Test
+  void theCountsOfEachInputAddUpOverTheCatalogue() {
+    for (String name : TOKEN_COLUMN.keySet()) {
+      InputCounts counts = ingestedInput(name).counts();
+      assertEquals(counts.rejected(), REJECTS.get(name).size(), name + ": one reject row per rejected row");
+      assertEquals(counts.read(), counts.accepted() + counts.rejected() + counts.duplicates(), name);
+    }
+    for (Row reject : REJECTS.get("reports")) {
+      assertFalse(reject.toString().contains("secretk41"), "the reporter field leaked into " + reject);
+    }
+  }
+
+  private static String sha256(String line) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
