@@ -47,7 +47,8 @@ public final class RunJob {
   private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
 
   public static final String[] INPUTS = {
-      "graph", "incident", "reports", "businesses", "business_services", "transactions", "sla_tiers", "fx_rates"};
+      "graph", "incident", "reports", "businesses", "business_services", "transactions", "sla_tiers", "fx_rates",
+      "policies"};
 
   /** Names the Spark job that prepares the transactions, in the UI and REST API (the cluster test kills an executor in it). */
   public static final String PREPARE_JOB = "transactions: parse, check and de-duplicate for the later stages";

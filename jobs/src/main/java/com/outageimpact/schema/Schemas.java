@@ -86,9 +86,33 @@ public final class Schemas {
       required("rate_to_reporting", FX_RATE)),
       List.of("currency"));
 
+  /**
+   * Business-interruption cover, one row per policy. Money (retention, limit, payout_per_hour) is
+   * in {@code currency}; ingestion adds each in the reporting currency ({@link #POLICY_MONEY}).
+   */
+  public static final InputSchema POLICIES = new InputSchema("policies", List.of(
+      required("policy_id", STRING),
+      required("business_id", STRING),
+      required("kind", STRING),
+      required("waiting_period_hours", DOUBLE),
+      optional("retention", MONEY),
+      optional("limit", MONEY),
+      optional("payout_per_hour", MONEY),
+      optional("currency", STRING)),
+      List.of("policy_id"));
+
+  /** Policy kinds: indemnity pays the loss past the waiting period, parametric a fixed amount per hour past it. */
+  public static final List<String> POLICY_KINDS = List.of("indemnity", "parametric");
+
+  /** Accepted policies carry their money in the reporting currency under these names (null stays null). */
+  public static final List<String> POLICY_MONEY = List.of("retention", "limit", "payout_per_hour");
+
+  /** Suffix of a policy's money column in the reporting currency, e.g. {@code limit_reporting}. */
+  public static final String REPORTING_SUFFIX = "_reporting";
+
   /** Tabular inputs in the order they are ingested (later ones are checked against earlier ones). */
   public static final List<InputSchema> TABULAR_INPUTS =
-      List.of(FX_RATES, SLA_TIERS, BUSINESSES, BUSINESS_SERVICES, REPORTS, TRANSACTIONS);
+      List.of(FX_RATES, SLA_TIERS, BUSINESSES, BUSINESS_SERVICES, POLICIES, REPORTS, TRANSACTIONS);
 
   /** Transaction statuses; only {@code succeeded} counts as actual value. */
   public static final List<String> TXN_STATUSES = List.of("succeeded", "failed", "timeout", "declined");
