@@ -166,6 +166,10 @@ public final class RunJob {
             options.getDouble("recovery-hours"), options.getDouble("level-hours"), detectionParams.bucketSeconds(), timer));
       }
       manifest.put("baseline_weeks_used", weeksUsed);
+      if (data.policies() == null) {
+        // Without the input nobody can say who is insured: no insured tables rather than "all uninsured".
+        manifest.put("insured_impact", "not published: no policies input");
+      }
       if (!notEstimated.isEmpty()) {
         manifest.put("impact_not_estimated", notEstimated);
       }
@@ -181,6 +185,9 @@ public final class RunJob {
           CascadeStage.TABLES.forEach(manifest::output);
           if (!impacts.isEmpty()) {
             ImpactStage.TABLES.forEach(manifest::output);
+            if (data.policies() != null) {
+              ImpactStage.INSURED_TABLES.forEach(manifest::output);
+            }
           }
           manifest.output("incident_summary");
         }

@@ -40,7 +40,8 @@ final class PolicyTruth {
       .add("retention", TruthWriter.TRUTH_MONEY, false)
       .add("limit", TruthWriter.TRUTH_MONEY, true)
       .add("payout_per_hour", TruthWriter.TRUTH_MONEY, true)
-      .add("payout", TruthWriter.TRUTH_MONEY, false);
+      .add("payout", TruthWriter.TRUTH_MONEY, false)
+      .add("covered_sd", DataTypes.DoubleType, false);
 
   private PolicyTruth() {}
 
@@ -84,9 +85,39 @@ final class PolicyTruth {
       }
       rows.add(RowFactory.create(p.id(), p.business().id(), p.business().sectorName(), p.kind(), p.waitingHours(),
           downSeconds / 60.0, downSeconds > waiting, covered / 60.0, loss, retention, limit, perHour,
-          payout.setScale(6, RoundingMode.HALF_UP)));
+          payout.setScale(6, RoundingMode.HALF_UP), Math.sqrt(coveredVariance(w, p.business(), cover[b]))));
     }
     writer.writeTruthTable(TruthWriter.DIR + "/policies", spark.createDataFrame(rows, POLICY_TRUTH));
+  }
+
+  /**
+   * Variance of the counterfactual value inside the cover that the generation's own randomness
+   * implies (the noise no estimate could know), as {@link TruthWriter#counterfactualVariance} does
+   * for the whole impaired span: per stream-hour of an impaired service, with the fraction f of the
+   * hour inside the cover, f L m2 + (f L mu)^2 CV^2.
+   */
+  static double coveredVariance(World w, Business b, long[] cover) {
+    double cv2 = TransactionGenerator.NOISE_CV * TransactionGenerator.NOISE_CV;
+    double mu = b.meanTicketUsd() * (1 - 2 * TransactionGenerator.REFUND_PROBABILITY
+        - TransactionGenerator.DECLINE_PROBABILITY);
+    double m2 = b.secondMomentTicketUsd() * (1 - TransactionGenerator.DECLINE_PROBABILITY);
+    double variance = 0;
+    for (int i = 0; i < cover.length; i += 2) {
+      long hour = Math.floorDiv(cover[i] - w.time.dataStart(), 3600L) * 3600L + w.time.dataStart();
+      for (; hour < cover[i + 1]; hour += 3600) {
+        double f = (Math.min(cover[i + 1], hour + 3600) - Math.max(cover[i], hour)) / 3600.0;
+        int day = (int) Math.floorDiv(hour - w.time.dataStart(), 86400L);
+        int h = (int) (Math.floorMod(hour - w.time.dataStart(), 86400L) / 3600);
+        for (int j = 0; j < b.services().length; j++) {
+          if (w.impactStart[b.services()[j]] == World.NEVER) {
+            continue;
+          }
+          double fl = f * w.rate(b, b.shares()[j], day, h) * w.level(b.index(), day);
+          variance += fl * m2 + fl * mu * fl * mu * cv2;
+        }
+      }
+    }
+    return variance;
   }
 
   /** The business's downtime: its services' down windows, where the outage reached its region. */

@@ -219,7 +219,17 @@ public final class Schemas {
       .add("net_loss_high", DOUBLE, true)
       .add("sla_credits", DOUBLE, true)
       // Baseline weeks the data covered and the estimate used (0: no estimate; null: no impact stage).
-      .add("baseline_weeks_used", DataTypes.IntegerType, true);
+      .add("baseline_weeks_used", DataTypes.IntegerType, true)
+      // From insured_impact (null without a policies input): what policies pay, what insured
+      // businesses keep, the loss of businesses without a policy, and the insured share of the net loss.
+      .add("insured_businesses", DataTypes.LongType, true)
+      .add("policies_triggered", DataTypes.LongType, true)
+      .add("insured_loss", DOUBLE, true)
+      .add("insured_loss_low", DOUBLE, true)
+      .add("insured_loss_high", DOUBLE, true)
+      .add("retained_loss", DOUBLE, true)
+      .add("uninsured_loss", DOUBLE, true)
+      .add("insured_share", DOUBLE, true);
 
   /** business_impact/: one row per incident and business (partitioned by sector). Money in the reporting currency. */
   public static final StructType BUSINESS_IMPACT = new StructType()
@@ -241,6 +251,68 @@ public final class Schemas {
       .add("downtime_minutes", DOUBLE, false)
       .add("availability_pct", DOUBLE, false)
       .add("sla_credit", DOUBLE, false);
+
+  /**
+   * insured_impact/: one row per incident and business (partitioned by sector): its policies, the
+   * loss they see past the waiting period, what they pay, what it keeps; money in the reporting
+   * currency. Exactly one of retained_loss (insured) and uninsured_loss (no policy) can be non-zero,
+   * and insured_loss + retained_loss + uninsured_loss = net_loss.
+   */
+  public static final StructType INSURED_IMPACT = new StructType()
+      .add("incident_id", STRING, false)
+      .add("business_id", STRING, false)
+      .add("sector", STRING, false)
+      .add("region", STRING, true)
+      .add("critical", BOOLEAN, false)
+      .add("affected", BOOLEAN, false)
+      .add("insured", BOOLEAN, false)
+      .add("policies", DataTypes.LongType, false)
+      .add("policies_triggered", DataTypes.LongType, false)
+      .add("triggered", BOOLEAN, false)
+      // the shortest waiting period among its policies (null: none)
+      .add("waiting_period_hours", DOUBLE, true)
+      .add("downtime_minutes", DOUBLE, false)
+      .add("net_loss", DOUBLE, false)
+      .add("net_loss_low", DOUBLE, false)
+      .add("net_loss_high", DOUBLE, false)
+      // the economic loss past the waiting period (of its policy with the longest cover)
+      .add("covered_loss", DOUBLE, false)
+      .add("covered_loss_low", DOUBLE, false)
+      .add("covered_loss_high", DOUBLE, false)
+      .add("insured_loss", DOUBLE, false)
+      .add("insured_loss_low", DOUBLE, false)
+      .add("insured_loss_high", DOUBLE, false)
+      .add("retained_loss", DOUBLE, false)
+      .add("retained_loss_low", DOUBLE, false)
+      .add("retained_loss_high", DOUBLE, false)
+      .add("uninsured_loss", DOUBLE, false)
+      .add("uninsured_loss_low", DOUBLE, false)
+      .add("uninsured_loss_high", DOUBLE, false);
+
+  /** insured_sector_impact/: insured_impact rolled up per incident and sector. */
+  public static final StructType INSURED_SECTOR_IMPACT = new StructType()
+      .add("incident_id", STRING, false)
+      .add("sector", STRING, false)
+      .add("businesses", DataTypes.LongType, false)
+      .add("insured_businesses", DataTypes.LongType, false)
+      .add("triggered_businesses", DataTypes.LongType, false)
+      .add("policies", DataTypes.LongType, false)
+      .add("policies_triggered", DataTypes.LongType, false)
+      .add("net_loss", DOUBLE, false)
+      .add("covered_loss", DOUBLE, false)
+      .add("covered_loss_low", DOUBLE, false)
+      .add("covered_loss_high", DOUBLE, false)
+      .add("insured_loss", DOUBLE, false)
+      .add("insured_loss_low", DOUBLE, false)
+      .add("insured_loss_high", DOUBLE, false)
+      .add("retained_loss", DOUBLE, false)
+      .add("retained_loss_low", DOUBLE, false)
+      .add("retained_loss_high", DOUBLE, false)
+      .add("uninsured_loss", DOUBLE, false)
+      .add("uninsured_loss_low", DOUBLE, false)
+      .add("uninsured_loss_high", DOUBLE, false)
+      // insured_loss over net_loss (null when the net loss is zero)
+      .add("insured_share", DOUBLE, true);
 
   /** sector_impact/: one row per incident and sector. */
   public static final StructType SECTOR_IMPACT = new StructType()
