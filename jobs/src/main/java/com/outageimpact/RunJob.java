@@ -71,6 +71,8 @@ public final class RunJob {
     DetectionParams.declare(options);
     options.option("root", null, "component to explain every incident by, over the declared or inferred root");
     options.option("recovery-hours", "6", "hours after the detected end in which demand above expectation counts as recovered");
+    options.option("duration-hours", "1,2,4,8,12,24,48",
+        "outage durations (hours) for duration_scenarios: the net loss had the outage lasted each");
     options.option("level-hours", "24", "hours before the analysis window that set each business's level (busy day, growth)");
     return options;
   }
@@ -86,6 +88,7 @@ public final class RunJob {
     InputPaths paths = InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), INPUTS);
     InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
     DetectionParams detectionParams = DetectionParams.from(options);
+    double[] durationHours = ImpactStage.durationHours(options.require("duration-hours"));
     Publisher publisher = new Publisher(options.require("out"), spark.sparkContext().hadoopConfiguration());
     Dataset<Row> cachedTransactions = null;
     try {
@@ -163,7 +166,8 @@ public final class RunJob {
           continue;
         }
         impacts.add(ImpactStage.estimate(spark, data, finding, weeks,
-            options.getDouble("recovery-hours"), options.getDouble("level-hours"), detectionParams.bucketSeconds(), timer));
+            options.getDouble("recovery-hours"), options.getDouble("level-hours"), detectionParams.bucketSeconds(),
+            durationHours, timer));
       }
       manifest.put("baseline_weeks_used", weeksUsed);
       if (data.policies() == null) {
@@ -188,6 +192,7 @@ public final class RunJob {
             if (data.policies() != null) {
               ImpactStage.INSURED_TABLES.forEach(manifest::output);
             }
+            manifest.output(ImpactStage.DURATION_TABLE);
           }
           manifest.output("incident_summary");
         }

@@ -57,6 +57,12 @@ public final class ImpactStage {
   public static final List<String> TABLES = List.of("business_impact", "sector_impact", "impact_breakdown");
   /** Published only when there is a policies input. */
   public static final List<String> INSURED_TABLES = List.of("insured_impact", "insured_sector_impact");
+  public static final String DURATION_TABLE = "duration_scenarios";
+
+  /** Parses --duration-hours (e.g. 1,2,4,8,12,24,48). */
+  public static double[] durationHours(String list) {
+    return DurationScenarios.parse(list);
+  }
   /** Before the detected start: losses begin before the first reports do. */
   static final Duration PAD = Duration.ofMinutes(30);
 
@@ -68,7 +74,7 @@ public final class ImpactStage {
   public record Impact(String incidentId, Dataset<Row> businesses, Dataset<Row> sectors, Dataset<Row> breakdown,
       Row totals, double netLossHalfWidth,
       Dataset<Row> timelineValues, Instant timelineFrom, Instant timelineTo, InsuredImpact.Tables insured,
-      List<Dataset<Row>> cached) {
+      Dataset<Row> durations, List<Dataset<Row>> cached) {
     /** Totals of insured_impact (insured_loss and its interval, ...); null without a policies input. */
     public Row insuredTotals() {
       return insured == null ? null : insured.totals();
@@ -145,6 +151,13 @@ public final class ImpactStage {
    */
   public static Impact estimate(SparkSession spark, IngestedData data, CascadeStage.Finding finding,
       int baselineWeeks, double recoveryHours, double levelHours, long bucketSeconds, StageTimer timer) {
+    return estimate(spark, data, finding, baselineWeeks, recoveryHours, levelHours, bucketSeconds, null, timer);
+  }
+
+  /** @param durationHours the duration scenarios to estimate (null: none) */
+  public static Impact estimate(SparkSession spark, IngestedData data, CascadeStage.Finding finding,
+      int baselineWeeks, double recoveryHours, double levelHours, long bucketSeconds, double[] durationHours,
+      StageTimer timer) {
     DetectedIncident incident = finding.incident();
     try (StageTimer.Stage stage = timer.start("impact")) {
       Instant windowStart = incident.start().minus(PAD);
@@ -284,10 +297,20 @@ public final class ImpactStage {
           insured = InsuredImpact.rollUps(insuredBusinesses, incident.id());
         }
       }
+      Dataset<Row> durations = null;
+      if (durationHours != null) {
+        try (StageTimer.Stage durationStage = timer.start("impact.durations")) {
+          durations = DurationScenarios.compute(spark, streams.filter(col("hit")), business, sectors,
+              data.transactions().accepted(), impaired.keySet(), incident.start(),
+              Duration.between(incident.start(), incident.end()).toSeconds() / 3600.0, durationHours, baselineWeeks,
+              incident.id());
+          durationStage.count("rows", durations.count());
+        }
+      }
       streams.unpersist();
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
           Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, totalHalfWidth, timeline, timelineFrom,
-          timelineTo, insured, List.copyOf(cached));
+          timelineTo, insured, durations, List.copyOf(cached));
     }
   }
 
@@ -335,6 +358,9 @@ public final class ImpactStage {
         publisher.stagePerIncident("insured_impact", impact.insured().businesses(), List.of(impact.incidentId()),
             "sector");
         publisher.stagePerIncident("insured_sector_impact", impact.insured().sectors(), List.of(impact.incidentId()));
+      }
+      if (impact.durations() != null) {
+        publisher.stagePerIncident("duration_scenarios", impact.durations(), List.of(impact.incidentId()));
       }
     }
   }

@@ -314,6 +314,22 @@ public final class Schemas {
       // insured_loss over net_loss (null when the net loss is zero)
       .add("insured_share", DOUBLE, true);
 
+  /**
+   * duration_scenarios/: one row per incident, sector (ALL: the total) and scenario duration: the
+   * net loss had the outage lasted {@code duration_hours} (model in docs/impact.md), flagged
+   * extrapolated beyond twice the observed duration. insured_loss is null: not modelled yet.
+   */
+  public static final StructType DURATION_SCENARIOS = new StructType()
+      .add("incident_id", STRING, false)
+      .add("sector", STRING, false)
+      .add("duration_hours", DOUBLE, false)
+      .add("net_loss", DOUBLE, false)
+      .add("net_loss_low", DOUBLE, false)
+      .add("net_loss_high", DOUBLE, false)
+      .add("insured_loss", DOUBLE, true)
+      .add("observed_hours", DOUBLE, false)
+      .add("extrapolated", BOOLEAN, false);
+
   /** sector_impact/: one row per incident and sector. */
   public static final StructType SECTOR_IMPACT = new StructType()
       .add("incident_id", STRING, false)
