@@ -303,7 +303,8 @@ public final class ImpactStage {
           durations = DurationScenarios.compute(spark, streams.filter(col("hit")), business, sectors,
               data.transactions().accepted(), impaired.keySet(), incident.start(),
               Duration.between(incident.start(), incident.end()).toSeconds() / 3600.0, durationHours, baselineWeeks,
-              incident.id());
+              data.policies() == null ? null : InsuredImpact.covers(data.policies().accepted(), downByBusiness),
+              downByBusiness, incident.id());
           durationStage.count("rows", durations.count());
         }
       }

@@ -317,7 +317,8 @@ public final class Schemas {
   /**
    * duration_scenarios/: one row per incident, sector (ALL: the total) and scenario duration: the
    * net loss had the outage lasted {@code duration_hours} (model in docs/impact.md), flagged
-   * extrapolated beyond twice the observed duration. insured_loss is null: not modelled yet.
+   * extrapolated beyond twice the observed duration; insured_loss, what policies would pay then
+   * (null without a policies input).
    */
   public static final StructType DURATION_SCENARIOS = new StructType()
       .add("incident_id", STRING, false)

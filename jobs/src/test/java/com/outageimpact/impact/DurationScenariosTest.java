@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +96,23 @@ class DurationScenariosTest {
           incidentHours.get(m), modelRatio, trueRatio, 100 * (modelRatio / trueRatio - 1)));
       if (Math.abs(modelRatio / trueRatio - 1) > RATIO_TOLERANCE) {
         failures.add("total ratio at " + incidentHours.get(m) + " h");
+      }
+    }
+    // What the policies would pay, against each run's truth/policies (the same policies in every run).
+    for (int m : minutes) {
+      Row paid = spark.read().option("header", true).option("inferSchema", true)
+          .csv(tmp.resolve("data-" + m + "/truth/policies").toString())
+          .agg(functions.sum("payout"), functions.sqrt(functions.sum(functions.pow(functions.col("covered_sd"), 2))))
+          .first();
+      double truth = ((Number) paid.get(0)).doubleValue();
+      double sd = paid.getDouble(1);
+      double estimate = estimated.get(key("ALL", incidentHours.get(m))).getAs("insured_loss");
+      double tolerance = Math.max(0.10 * truth, 2.5 * sd);
+      report.append(String.format("  insured at %.1f h: %.2f, true %.2f, error %+.1f%% (%+.2f SD of the covers),"
+          + " tolerance %.2f%n", incidentHours.get(m), estimate, truth, 100 * (estimate / truth - 1),
+          (estimate - truth) / sd, tolerance));
+      if (Math.abs(estimate - truth) > tolerance) {
+        failures.add("insured loss at " + incidentHours.get(m) + " h");
       }
     }
     Row summary = spark.read().parquet(tmp.resolve("out/incident_summary").toString()).first();
