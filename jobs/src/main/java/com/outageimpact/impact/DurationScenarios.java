@@ -40,7 +40,8 @@ import org.apache.spark.sql.SparkSession;
  * that and any change in the loss share matter most, are flagged {@code extrapolated}.
  *
  * <p>The interval is the measured net loss's interval scaled by the same ratio: it carries the
- * estimate's noise, not the model's error (which the evaluation measures instead).
+ * estimate's noise, not the model's error (which the evaluation measures instead). With policies,
+ * {@code insured_loss} is what they would pay at each duration ({@link #insuredLoss}; no interval).
  */
 final class DurationScenarios {
 

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the total within issue #21's max(10% of the truth, 2.5 SD), SD the truth's counterfactual noise at
  * that duration, and its ratio to the observed duration's within 15% of the truth's (that 2.5 SD is
  * wide on a scenario this small; the ratio is the model's own part); sectors printed; beyond twice
- * the observed duration, flagged extrapolated. One seed: issue #21 asks for 10.
+ * the observed duration, flagged extrapolated; the total insured loss at each duration within
+ * max(10%, 2.5 SD of the covers' noise) of that run's truth/policies. One seed: issue #21 asks for 10.
  */
 class DurationScenariosTest {
 
