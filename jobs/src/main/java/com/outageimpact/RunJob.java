@@ -47,7 +47,8 @@ public final class RunJob {
   private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
 
   public static final String[] INPUTS = {
-      "graph", "incident", "reports", "businesses", "business_services", "transactions", "sla_tiers", "fx_rates"};
+      "graph", "incident", "reports", "businesses", "business_services", "transactions", "sla_tiers", "fx_rates",
+      "policies"};
 
   /** Names the Spark job that prepares the transactions, in the UI and REST API (the cluster test kills an executor in it). */
   public static final String PREPARE_JOB = "transactions: parse, check and de-duplicate for the later stages";
@@ -70,6 +71,8 @@ public final class RunJob {
     DetectionParams.declare(options);
     options.option("root", null, "component to explain every incident by, over the declared or inferred root");
     options.option("recovery-hours", "6", "hours after the detected end in which demand above expectation counts as recovered");
+    options.option("duration-hours", "1,2,4,8,12,24,48",
+        "outage durations (hours) for duration_scenarios: the net loss had the outage lasted each");
     options.option("level-hours", "24", "hours before the analysis window that set each business's level (busy day, growth)");
     return options;
   }
@@ -97,6 +100,7 @@ public final class RunJob {
     InputPaths paths = InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), INPUTS);
     InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
     DetectionParams detectionParams = DetectionParams.from(options);
+    double[] durationHours = ImpactStage.durationHours(options.require("duration-hours"));
     Publisher publisher = new Publisher(options.require("out"), spark.sparkContext().hadoopConfiguration());
     Dataset<Row> cachedTransactions = null;
     try {
@@ -174,9 +178,14 @@ public final class RunJob {
           continue;
         }
         impacts.add(ImpactStage.estimate(spark, data, finding, weeks,
-            options.getDouble("recovery-hours"), options.getDouble("level-hours"), detectionParams.bucketSeconds(), timer));
+            options.getDouble("recovery-hours"), options.getDouble("level-hours"), detectionParams.bucketSeconds(),
+            durationHours, timer));
       }
       manifest.put("baseline_weeks_used", weeksUsed);
+      if (data.policies() == null) {
+        // Without the input nobody can say who is insured: no insured tables rather than "all uninsured".
+        manifest.put("insured_impact", "not published: no policies input");
+      }
       if (!notEstimated.isEmpty()) {
         manifest.put("impact_not_estimated", notEstimated);
       }
@@ -192,6 +201,10 @@ public final class RunJob {
           CascadeStage.TABLES.forEach(manifest::output);
           if (!impacts.isEmpty()) {
             ImpactStage.TABLES.forEach(manifest::output);
+            if (data.policies() != null) {
+              ImpactStage.INSURED_TABLES.forEach(manifest::output);
+            }
+            manifest.output(ImpactStage.DURATION_TABLE);
           }
           manifest.output("incident_summary");
         }

@@ -28,7 +28,10 @@ public final class GenerateJob {
 
   /** What a run writes under --out (and replaces on a re-run). */
   static final List<String> ENTRIES = List.of("graph.json", "incident.json", "fx_rates", "sla_tiers",
-      "businesses", "business_services", "reports", "transactions", TruthWriter.DIR);
+      "businesses", "business_services", "policies", "reports", "transactions", TruthWriter.DIR);
+
+  /** The policies input's key in the bad-row map. */
+  static final String POLICIES = "policies";
 
   private GenerateJob() {}
 
@@ -79,6 +82,8 @@ public final class GenerateJob {
     TableWriter writer = new TableWriter(spark, config);
     writer.clear(ENTRIES);
     Map<String, List<BadRow>> bad = new BadRowInjector(config, world).build();
+    List<PolicyGenerator.Policy> policies = PolicyGenerator.generate(config.seed(), scenario.businesses());
+    bad.put(POLICIES, PolicyGenerator.badRows(config.seed(), scenario.businesses(), config.badRows(), config.text()));
     String outageDate = Iso.date(scenario.simulation().start());
     Broadcast<SharedWorld> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .broadcast(SharedWorld.of(world));
@@ -97,9 +102,11 @@ public final class GenerateJob {
         List<String[]> reliance = businessServiceRows(scenario);
         long services = writer.writeSmallTable(Schemas.BUSINESS_SERVICES, reliance,
             bad.get(BadRowInjector.BUSINESS_SERVICES));
-        small = new TruthWriter.SmallCounts(fx, tiers, reliance.size());
+        long policyRows = writer.writeSmallTable(Schemas.POLICIES,
+            policies.stream().map(PolicyGenerator.Policy::values).toList(), bad.get(POLICIES));
+        small = new TruthWriter.SmallCounts(fx, tiers, reliance.size(), policies.size());
         stage.count("fx_rates", fx).count("sla_tiers", tiers).count("businesses", businesses)
-            .count("business_services", services);
+            .count("business_services", services).count("policies", policyRows);
       }
       try (StageTimer.Stage stage = timer.start("transactions")) {
         writer.writeLargeTable(Schemas.TRANSACTIONS,
@@ -118,6 +125,7 @@ public final class GenerateJob {
       ScenarioTruth truth;
       try (StageTimer.Stage stage = timer.start("truth")) {
         truth = new TruthWriter(spark, scenario, writer).write(broadcast, txnPartitions, reportPartitions, bad, small);
+        PolicyTruth.write(spark, scenario, writer, policies, broadcast, txnPartitions);
         stage.count("affected_businesses", truth.totals().affectedBusinesses());
       }
       writer.removeChecksums();

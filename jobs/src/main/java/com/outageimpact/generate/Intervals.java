@@ -145,6 +145,23 @@ final class Intervals implements Serializable {
     return ofPairs(current);
   }
 
+  /**
+   * What is left once the first {@code seconds} of the set's total length have passed: the part
+   * of the downtime a policy with that waiting period covers.
+   */
+  Intervals afterFirst(long seconds) {
+    List<long[]> out = new ArrayList<>();
+    long seen = 0;
+    for (long[] p : pairs()) {
+      long from = Math.max(p[0], p[0] + (seconds - seen));
+      if (from < p[1]) {
+        out.add(new long[] {from, p[1]});
+      }
+      seen += p[1] - p[0];
+    }
+    return ofPairs(out);
+  }
+
   /** Each interval shifted: onset later by {@code startLag}, recovery later by {@code endLag}. */
   Intervals lagged(long startLag, long endLag) {
     List<long[]> out = new ArrayList<>();

@@ -252,6 +252,54 @@ final class TransactionGenerator {
     return spark.range(0, taskCount(w), 1, partitions).flatMap(f, Encoders.row(PARTIALS));
   }
 
+  /** Per business: value lost inside its policy's cover, and the rebounds of exactly those losses (USD). */
+  static final StructType COVER_PARTIALS = new StructType()
+      .add("business_idx", DataTypes.IntegerType)
+      .add("covered_lost", Schemas.MONEY)
+      .add("covered_rebound", Schemas.MONEY);
+
+  /**
+   * One row per business-day task of an insured business: the exact value lost while its cover
+   * ran, and what came back of those very transactions (a rebound follows its lost transaction in
+   * the sink, so it is attributed to where that one fell).
+   *
+   * @param cover per business index, the cover's interval bounds (start0, end0, ...); null: none
+   */
+  static Dataset<Row> coverPartials(SparkSession spark, Broadcast<SharedWorld> world, Broadcast<long[][]> cover,
+      int partitions) {
+    World w = world.value().get();
+    FlatMapFunction<Long, Row> f = task -> {
+      World wv = world.value().get();
+      int b = (int) (task % wv.businesses.length);
+      long[] bounds = cover.value()[b];
+      if (bounds == null || bounds.length == 0) {
+        return Collections.emptyIterator();
+      }
+      Business biz = wv.businesses[b];
+      long[] acc = new long[3]; // covered lost, covered rebound, last lost was covered (0/1)
+      generate(wv, task, (kind, id, t, minor, status, svc) -> {
+        long v = minor * biz.microsPerMinor();
+        if (kind == LOST_ATTEMPT || kind == LOST_SILENT) {
+          acc[2] = inside(bounds, t) ? 1 : 0;
+          acc[0] += acc[2] * v;
+        } else if (kind == REBOUND) {
+          acc[1] += acc[2] * v;
+        }
+      });
+      return List.of(RowFactory.create(b, micros(acc[0]), micros(acc[1]))).iterator();
+    };
+    return spark.range(0, taskCount(w), 1, partitions).flatMap(f, Encoders.row(COVER_PARTIALS));
+  }
+
+  private static boolean inside(long[] bounds, long t) {
+    for (int i = 0; i < bounds.length; i += 2) {
+      if (t >= bounds[i] && t < bounds[i + 1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static BigDecimal micros(long micros) {
     return BigDecimal.valueOf(micros, 6);
   }

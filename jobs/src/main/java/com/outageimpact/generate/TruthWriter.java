@@ -94,7 +94,7 @@ final class TruthWriter {
   private static final String[] COUNT_SUMS = {"failed_txns", "written", "duplicates", "lost_txns", "rebound_txns"};
 
   /** Row counts of the inputs the driver wrote itself. */
-  record SmallCounts(long fxRates, long slaTiers, long businessServices) {}
+  record SmallCounts(long fxRates, long slaTiers, long businessServices, long policies) {}
 
   private final SparkSession spark;
   private final Scenario scenario;
@@ -434,6 +434,7 @@ final class TruthWriter {
     inputs.put("sla_tiers", input(small.slaTiers(), List.of(), 0));
     inputs.put("businesses", input(w.businesses.length, bad.get(BadRowInjector.BUSINESSES), 0));
     inputs.put("business_services", input(small.businessServices(), bad.get(BadRowInjector.BUSINESS_SERVICES), 0));
+    inputs.put("policies", input(small.policies(), bad.get(GenerateJob.POLICIES), 0));
     inputs.put("reports", input(reportTotals[0] + reportTotals[1] + reportTotals[2],
         bad.get(BadRowInjector.REPORTS), reportTotals[3]));
     inputs.put("transactions", input(t.written, bad.get(BadRowInjector.TRANSACTIONS), t.duplicates));
@@ -476,6 +477,7 @@ final class TruthWriter {
     Map<String, Object> files = new LinkedHashMap<>();
     files.put("sectors", DIR + "/sectors/");
     files.put("businesses", DIR + "/businesses/");
+    files.put("policies", DIR + "/policies/");
     doc.put("files", files);
 
     writer.writeJson(DIR + "/truth.json", doc);

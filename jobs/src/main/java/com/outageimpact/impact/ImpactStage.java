@@ -55,6 +55,14 @@ import org.apache.spark.storage.StorageLevel;
 public final class ImpactStage {
 
   public static final List<String> TABLES = List.of("business_impact", "sector_impact", "impact_breakdown");
+  /** Published only when there is a policies input. */
+  public static final List<String> INSURED_TABLES = List.of("insured_impact", "insured_sector_impact");
+  public static final String DURATION_TABLE = "duration_scenarios";
+
+  /** Parses --duration-hours (e.g. 1,2,4,8,12,24,48). */
+  public static double[] durationHours(String list) {
+    return DurationScenarios.parse(list);
+  }
   /** Before the detected start: losses begin before the first reports do. */
   static final Duration PAD = Duration.ofMinutes(30);
 
@@ -65,7 +73,13 @@ public final class ImpactStage {
    */
   public record Impact(String incidentId, Dataset<Row> businesses, Dataset<Row> sectors, Dataset<Row> breakdown,
       Row totals, double netLossHalfWidth,
-      Dataset<Row> timelineValues, Instant timelineFrom, Instant timelineTo, List<Dataset<Row>> cached) {
+      Dataset<Row> timelineValues, Instant timelineFrom, Instant timelineTo, InsuredImpact.Tables insured,
+      Dataset<Row> durations, List<Dataset<Row>> cached) {
+    /** Totals of insured_impact (insured_loss and its interval, ...); null without a policies input. */
+    public Row insuredTotals() {
+      return insured == null ? null : insured.totals();
+    }
+
     /** Frees the cached tables once they are published. */
     public void release() {
       cached.forEach(Dataset::unpersist);
@@ -137,6 +151,13 @@ public final class ImpactStage {
    */
   public static Impact estimate(SparkSession spark, IngestedData data, CascadeStage.Finding finding,
       int baselineWeeks, double recoveryHours, double levelHours, long bucketSeconds, StageTimer timer) {
+    return estimate(spark, data, finding, baselineWeeks, recoveryHours, levelHours, bucketSeconds, null, timer);
+  }
+
+  /** @param durationHours the duration scenarios to estimate (null: none) */
+  public static Impact estimate(SparkSession spark, IngestedData data, CascadeStage.Finding finding,
+      int baselineWeeks, double recoveryHours, double levelHours, long bucketSeconds, double[] durationHours,
+      StageTimer timer) {
     DetectedIncident incident = finding.incident();
     try (StageTimer.Stage stage = timer.start("impact")) {
       Instant windowStart = incident.start().minus(PAD);
@@ -192,9 +213,10 @@ public final class ImpactStage {
       // Downtime: the union of the down intervals of the services it relies on; availability counts
       // only the part inside the calendar month (UTC) the incident starts in.
       long[] month = monthBounds(incident.start());
-      Dataset<Row> downtime = hitReliance.join(broadcast(downIntervals), "service")
+      Dataset<Row> downByBusiness = hitReliance.join(broadcast(downIntervals), "service")
           .groupBy("business_id")
-          .agg(collect_list(struct(col("down_start"), col("down_end"))).as("intervals"))
+          .agg(collect_list(struct(col("down_start"), col("down_end"))).as("intervals"));
+      Dataset<Row> downtime = downByBusiness
           .select(col("business_id"),
               unionSeconds("x.down_start", "x.down_end").divide(60.0).as("downtime_minutes"),
               unionSeconds("greatest(x.down_start, " + month[0] + "L)", "least(x.down_end, " + month[1] + "L)")
@@ -260,10 +282,36 @@ public final class ImpactStage {
           .persist(StorageLevel.MEMORY_AND_DISK());
       stage.count("businesses", business.count()).count("streams", streamCount)
           .count("breakdown rows", breakdown.count()).count("timeline rows", timeline.count());
+      List<Dataset<Row>> cached = new ArrayList<>(List.of(business, breakdown, timeline));
+      InsuredImpact.Tables insured = null;
+      if (data.policies() != null) {
+        Dataset<Row> insuredBusinesses;
+        try (StageTimer.Stage insuredStage = timer.start("impact.insured")) {
+          InsuredImpact.Tables computed = InsuredImpact.compute(data.policies().accepted(), business, downByBusiness,
+              streams.select("business_id", "level").distinct(), data.transactions().accepted(), impaired.keySet(),
+              windowStart, windowEnd, baselineWeeks, incident.id());
+          // Read three times (staged, rolled up per sector, totalled): computed once.
+          insuredBusinesses = computed.businesses().persist(StorageLevel.MEMORY_AND_DISK());
+          cached.add(insuredBusinesses);
+          insuredStage.count("insured businesses", insuredBusinesses.filter(col("insured")).count());
+          insured = InsuredImpact.rollUps(insuredBusinesses, incident.id());
+        }
+      }
+      Dataset<Row> durations = null;
+      if (durationHours != null) {
+        try (StageTimer.Stage durationStage = timer.start("impact.durations")) {
+          durations = DurationScenarios.compute(spark, streams.filter(col("hit")), business, sectors,
+              data.transactions().accepted(), impaired.keySet(), incident.start(),
+              Duration.between(incident.start(), incident.end()).toSeconds() / 3600.0, durationHours, baselineWeeks,
+              data.policies() == null ? null : InsuredImpact.covers(data.policies().accepted(), downByBusiness),
+              downByBusiness, incident.id());
+          durationStage.count("rows", durations.count());
+        }
+      }
       streams.unpersist();
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
           Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, totalHalfWidth, timeline, timelineFrom,
-          timelineTo, List.of(business, breakdown, timeline));
+          timelineTo, insured, durations, List.copyOf(cached));
     }
   }
 
@@ -307,6 +355,14 @@ public final class ImpactStage {
       publisher.stagePerIncident("business_impact", impact.businesses(), List.of(impact.incidentId()), "sector");
       publisher.stagePerIncident("sector_impact", impact.sectors(), List.of(impact.incidentId()));
       publisher.stagePerIncident("impact_breakdown", impact.breakdown(), List.of(impact.incidentId()));
+      if (impact.insured() != null) {
+        publisher.stagePerIncident("insured_impact", impact.insured().businesses(), List.of(impact.incidentId()),
+            "sector");
+        publisher.stagePerIncident("insured_sector_impact", impact.insured().sectors(), List.of(impact.incidentId()));
+      }
+      if (impact.durations() != null) {
+        publisher.stagePerIncident("duration_scenarios", impact.durations(), List.of(impact.incidentId()));
+      }
     }
   }
 }

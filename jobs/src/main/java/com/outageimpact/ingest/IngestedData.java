@@ -20,17 +20,26 @@ public record IngestedData(
     IngestedInput businesses,
     IngestedInput businessServices,
     IngestedInput reports,
-    IngestedInput transactions) {
+    IngestedInput transactions,
+    IngestedInput policies) {
+
+  /** Without policies (an input only the run job reads). */
+  public IngestedData(String reportingCurrency, ServiceGraph graph, IncidentDeclaration incident,
+      Map<String, BigDecimal> fxRates, IngestedInput fxRateRows, IngestedInput slaTiers, IngestedInput businesses,
+      IngestedInput businessServices, IngestedInput reports, IngestedInput transactions) {
+    this(reportingCurrency, graph, incident, fxRates, fxRateRows, slaTiers, businesses, businessServices, reports,
+        transactions, null);
+  }
 
   /** The same data with these transactions. */
   public IngestedData withTransactions(IngestedInput transactions) {
     return new IngestedData(reportingCurrency, graph, incident, fxRates, fxRateRows, slaTiers, businesses,
-        businessServices, reports, transactions);
+        businessServices, reports, transactions, policies);
   }
 
   /** Counts of every tabular input that was given, in ingestion order. */
   public List<InputCounts> counts() {
-    return java.util.stream.Stream.of(fxRateRows, slaTiers, businesses, businessServices, reports, transactions)
+    return java.util.stream.Stream.of(fxRateRows, slaTiers, businesses, businessServices, policies, reports, transactions)
         .filter(java.util.Objects::nonNull)
         .map(IngestedInput::counts)
         .toList();

@@ -108,11 +108,14 @@ public final class Ingestion {
         checks -> businessServiceChecks(checks, services),
         df -> df.withColumn("share", coalesce(col("share"), lit(1.0))));
 
+    IngestedInput policies = optional(paths, Schemas.POLICIES, knownBusinesses,
+        checks -> policyChecks(checks, fxRates), df -> policiesInReportingCurrency(df, fxRates));
+
     IngestedInput reports = required(paths, Schemas.REPORTS, checks -> reportChecks(checks, services),
         df -> df.withColumn("region", coalesce(upper(col("region")), lit(Schemas.UNKNOWN_REGION))));
 
     return new IngestedData(reportingCurrency, graph, incident, fxRates, fxRows, slaTiers, businesses,
-        businessServices, reports, null);
+        businessServices, reports, null, policies);
   }
 
   /**
@@ -183,6 +186,38 @@ public final class Ingestion {
         concat(lit("share "), share.cast(DataTypes.StringType), lit(" is outside 0..1")));
     unknownBusinessCheck(checks);
     serviceCheck(checks, services);
+  }
+
+  /**
+   * A policy's kind is one of {@link Schemas#POLICY_KINDS}; its money is not negative; a
+   * parametric one says what it pays per hour (an indemnity one pays the loss, so a payout_per_hour
+   * there is ignored); its currency has a rate.
+   */
+  private void policyChecks(RowChecks checks, Map<String, BigDecimal> fxRates) {
+    Column kind = lower(checks.text("kind"));
+    checks.check(RejectReason.BAD_VALUE, RowChecks.notIn(kind, Schemas.POLICY_KINDS),
+        concat(lit("kind '"), kind, lit("' is not one of " + Schemas.POLICY_KINDS)));
+    checks.check(RejectReason.BAD_VALUE, checks.parsed("waiting_period_hours").lt(0),
+        lit("waiting_period_hours is negative"));
+    for (String money : Schemas.POLICY_MONEY) {
+      checks.check(RejectReason.BAD_VALUE, checks.parsed(money).lt(0), lit(money + " is negative"));
+    }
+    checks.check(RejectReason.MISSING_REQUIRED, kind.equalTo("parametric").and(checks.text("payout_per_hour").isNull()),
+        lit("payout_per_hour is required for a parametric policy"));
+    unknownBusinessCheck(checks);
+    Column currency = upper(checks.text("currency"));
+    checks.check(RejectReason.UNKNOWN_CURRENCY, RowChecks.notIn(currency, List.copyOf(fxRates.keySet())),
+        concat(lit("currency '"), currency, lit("' has no rate in fx_rates")));
+  }
+
+  /** Kind in lower case, currency defaulted, and each money column beside its value in the reporting currency. */
+  private Dataset<Row> policiesInReportingCurrency(Dataset<Row> policies, Map<String, BigDecimal> fxRates) {
+    Dataset<Row> out = policies.withColumn("kind", lower(col("kind")))
+        .withColumn("currency", coalesce(upper(col("currency")), lit(reportingCurrency)));
+    for (String money : Schemas.POLICY_MONEY) {
+      out = out.withColumn(money + Schemas.REPORTING_SUFFIX, Schemas.toReporting(col(money), rateOf(col("currency"), fxRates)));
+    }
+    return out;
   }
 
   private void reportChecks(RowChecks checks, List<String> services) {

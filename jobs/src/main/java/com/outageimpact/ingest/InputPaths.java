@@ -30,6 +30,7 @@ public final class InputPaths {
     OPTIONS.put("transactions", "transactions");
     OPTIONS.put("sla_tiers", "sla-tiers");
     OPTIONS.put("fx_rates", "fx-rates");
+    OPTIONS.put("policies", "policies");
   }
 
   private static final String[] EXTENSIONS = {"", ".csv", ".jsonl", ".json", ".ndjson", ".parquet", ".csv.gz", ".jsonl.gz"};

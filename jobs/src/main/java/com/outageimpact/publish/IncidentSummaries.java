@@ -70,7 +70,16 @@ public final class IncidentSummaries {
         t == null ? null : t.getAs("affected_businesses"), t == null ? null : t.getAs("critical_affected"),
         t == null ? null : t.getAs("expected_value"), t == null ? null : t.getAs("gross_loss"),
         t == null ? null : t.getAs("recovered"), net, net == null ? null : net - half,
-        net == null ? null : net + half, t == null ? null : t.getAs("sla_credits"), weeksUsed);
+        net == null ? null : net + half, t == null ? null : t.getAs("sla_credits"), weeksUsed,
+        insured(impact, "insured_businesses"), insured(impact, "policies_triggered"), insured(impact, "insured_loss"),
+        insured(impact, "insured_loss_low"), insured(impact, "insured_loss_high"), insured(impact, "retained_loss"),
+        insured(impact, "uninsured_loss"), insured(impact, "insured_share"));
+  }
+
+  /** A column of the incident's insured totals; null without an impact or a policies input. */
+  private static Object insured(ImpactStage.Impact impact, String column) {
+    Row totals = impact == null ? null : impact.insuredTotals();
+    return totals == null ? null : totals.getAs(column);
   }
 
   private static Timestamp ts(Instant instant) {

@@ -86,9 +86,33 @@ public final class Schemas {
       required("rate_to_reporting", FX_RATE)),
       List.of("currency"));
 
+  /**
+   * Business-interruption cover, one row per policy. Money (retention, limit, payout_per_hour) is
+   * in {@code currency}; ingestion adds each in the reporting currency ({@link #POLICY_MONEY}).
+   */
+  public static final InputSchema POLICIES = new InputSchema("policies", List.of(
+      required("policy_id", STRING),
+      required("business_id", STRING),
+      required("kind", STRING),
+      required("waiting_period_hours", DOUBLE),
+      optional("retention", MONEY),
+      optional("limit", MONEY),
+      optional("payout_per_hour", MONEY),
+      optional("currency", STRING)),
+      List.of("policy_id"));
+
+  /** Policy kinds: indemnity pays the loss past the waiting period, parametric a fixed amount per hour past it. */
+  public static final List<String> POLICY_KINDS = List.of("indemnity", "parametric");
+
+  /** Accepted policies carry their money in the reporting currency under these names (null stays null). */
+  public static final List<String> POLICY_MONEY = List.of("retention", "limit", "payout_per_hour");
+
+  /** Suffix of a policy's money column in the reporting currency, e.g. {@code limit_reporting}. */
+  public static final String REPORTING_SUFFIX = "_reporting";
+
   /** Tabular inputs in the order they are ingested (later ones are checked against earlier ones). */
   public static final List<InputSchema> TABULAR_INPUTS =
-      List.of(FX_RATES, SLA_TIERS, BUSINESSES, BUSINESS_SERVICES, REPORTS, TRANSACTIONS);
+      List.of(FX_RATES, SLA_TIERS, BUSINESSES, BUSINESS_SERVICES, POLICIES, REPORTS, TRANSACTIONS);
 
   /** Transaction statuses; only {@code succeeded} counts as actual value. */
   public static final List<String> TXN_STATUSES = List.of("succeeded", "failed", "timeout", "declined");
@@ -195,7 +219,17 @@ public final class Schemas {
       .add("net_loss_high", DOUBLE, true)
       .add("sla_credits", DOUBLE, true)
       // Baseline weeks the data covered and the estimate used (0: no estimate; null: no impact stage).
-      .add("baseline_weeks_used", DataTypes.IntegerType, true);
+      .add("baseline_weeks_used", DataTypes.IntegerType, true)
+      // From insured_impact (null without a policies input): what policies pay, what insured
+      // businesses keep, the loss of businesses without a policy, and the insured share of the net loss.
+      .add("insured_businesses", DataTypes.LongType, true)
+      .add("policies_triggered", DataTypes.LongType, true)
+      .add("insured_loss", DOUBLE, true)
+      .add("insured_loss_low", DOUBLE, true)
+      .add("insured_loss_high", DOUBLE, true)
+      .add("retained_loss", DOUBLE, true)
+      .add("uninsured_loss", DOUBLE, true)
+      .add("insured_share", DOUBLE, true);
 
   /** business_impact/: one row per incident and business (partitioned by sector). Money in the reporting currency. */
   public static final StructType BUSINESS_IMPACT = new StructType()
@@ -217,6 +251,85 @@ public final class Schemas {
       .add("downtime_minutes", DOUBLE, false)
       .add("availability_pct", DOUBLE, false)
       .add("sla_credit", DOUBLE, false);
+
+  /**
+   * insured_impact/: one row per incident and business (partitioned by sector): its policies, the
+   * loss they see past the waiting period, what they pay, what it keeps; money in the reporting
+   * currency. Exactly one of retained_loss (insured) and uninsured_loss (no policy) can be non-zero,
+   * and insured_loss + retained_loss + uninsured_loss = net_loss.
+   */
+  public static final StructType INSURED_IMPACT = new StructType()
+      .add("incident_id", STRING, false)
+      .add("business_id", STRING, false)
+      .add("sector", STRING, false)
+      .add("region", STRING, true)
+      .add("critical", BOOLEAN, false)
+      .add("affected", BOOLEAN, false)
+      .add("insured", BOOLEAN, false)
+      .add("policies", DataTypes.LongType, false)
+      .add("policies_triggered", DataTypes.LongType, false)
+      .add("triggered", BOOLEAN, false)
+      // the shortest waiting period among its policies (null: none)
+      .add("waiting_period_hours", DOUBLE, true)
+      .add("downtime_minutes", DOUBLE, false)
+      .add("net_loss", DOUBLE, false)
+      .add("net_loss_low", DOUBLE, false)
+      .add("net_loss_high", DOUBLE, false)
+      // the economic loss past the waiting period (of its policy with the longest cover)
+      .add("covered_loss", DOUBLE, false)
+      .add("covered_loss_low", DOUBLE, false)
+      .add("covered_loss_high", DOUBLE, false)
+      .add("insured_loss", DOUBLE, false)
+      .add("insured_loss_low", DOUBLE, false)
+      .add("insured_loss_high", DOUBLE, false)
+      .add("retained_loss", DOUBLE, false)
+      .add("retained_loss_low", DOUBLE, false)
+      .add("retained_loss_high", DOUBLE, false)
+      .add("uninsured_loss", DOUBLE, false)
+      .add("uninsured_loss_low", DOUBLE, false)
+      .add("uninsured_loss_high", DOUBLE, false);
+
+  /** insured_sector_impact/: insured_impact rolled up per incident and sector. */
+  public static final StructType INSURED_SECTOR_IMPACT = new StructType()
+      .add("incident_id", STRING, false)
+      .add("sector", STRING, false)
+      .add("businesses", DataTypes.LongType, false)
+      .add("insured_businesses", DataTypes.LongType, false)
+      .add("triggered_businesses", DataTypes.LongType, false)
+      .add("policies", DataTypes.LongType, false)
+      .add("policies_triggered", DataTypes.LongType, false)
+      .add("net_loss", DOUBLE, false)
+      .add("covered_loss", DOUBLE, false)
+      .add("covered_loss_low", DOUBLE, false)
+      .add("covered_loss_high", DOUBLE, false)
+      .add("insured_loss", DOUBLE, false)
+      .add("insured_loss_low", DOUBLE, false)
+      .add("insured_loss_high", DOUBLE, false)
+      .add("retained_loss", DOUBLE, false)
+      .add("retained_loss_low", DOUBLE, false)
+      .add("retained_loss_high", DOUBLE, false)
+      .add("uninsured_loss", DOUBLE, false)
+      .add("uninsured_loss_low", DOUBLE, false)
+      .add("uninsured_loss_high", DOUBLE, false)
+      // insured_loss over net_loss (null when the net loss is zero)
+      .add("insured_share", DOUBLE, true);
+
+  /**
+   * duration_scenarios/: one row per incident, sector (ALL: the total) and scenario duration: the
+   * net loss had the outage lasted {@code duration_hours} (model in docs/impact.md), flagged
+   * extrapolated beyond twice the observed duration; insured_loss, what policies would pay then
+   * (null without a policies input).
+   */
+  public static final StructType DURATION_SCENARIOS = new StructType()
+      .add("incident_id", STRING, false)
+      .add("sector", STRING, false)
+      .add("duration_hours", DOUBLE, false)
+      .add("net_loss", DOUBLE, false)
+      .add("net_loss_low", DOUBLE, false)
+      .add("net_loss_high", DOUBLE, false)
+      .add("insured_loss", DOUBLE, true)
+      .add("observed_hours", DOUBLE, false)
+      .add("extrapolated", BOOLEAN, false);
 
   /** sector_impact/: one row per incident and sector. */
   public static final StructType SECTOR_IMPACT = new StructType()

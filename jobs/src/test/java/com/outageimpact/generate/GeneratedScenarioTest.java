@@ -162,6 +162,54 @@ class GeneratedScenarioTest {
     assertTrue(truth.totals().failedTxns() > 0);
   }
 
+  /**
+   * Policies: mixed kinds, waiting periods of 4 to 12 hours, some businesses uninsured; the truth
+   * of each pays by the rules (cover after the waiting period, retention, limit) and its loss is
+   * part of the business's true gross loss.
+   */
+  @Test
+  void policiesAreMixedAndTheirTruthPaysByTheRules() throws IOException {
+    ReferenceValidator.Table t = files.tables.get("policies");
+    List<List<String>> accepted = files.results.get("policies").accepted;
+    Set<String> insured = new HashSet<>();
+    Set<String> kinds = new HashSet<>();
+    for (List<String> row : accepted) {
+      insured.add(t.get(row, "business_id"));
+      kinds.add(t.get(row, "kind"));
+      double waiting = Double.parseDouble(t.get(row, "waiting_period_hours"));
+      assertTrue(waiting >= 4 && waiting <= 12, row.toString());
+    }
+    assertEquals(Set.of("indemnity", "parametric"), kinds);
+    assertTrue(insured.size() > 20 && insured.size() < businessTruth.size(), insured.size() + " insured");
+
+    Map<String, Map<String, String>> policies = readCsv(dir.resolve("truth/policies"), "policy_id");
+    assertEquals(accepted.size(), policies.size());
+    int triggered = 0;
+    for (Map<String, String> p : policies.values()) {
+      double down = Double.parseDouble(p.get("downtime_minutes"));
+      double waiting = Double.parseDouble(p.get("waiting_period_hours")) * 60;
+      boolean fired = Boolean.parseBoolean(p.get("triggered"));
+      assertEquals(down > waiting, fired, p.toString());
+      assertEquals(Math.max(0, down - waiting), Double.parseDouble(p.get("covered_minutes")), 1e-9, p.toString());
+      BigDecimal loss = dec(p, "covered_loss");
+      BigDecimal amount = p.get("kind").equals("parametric")
+          ? dec(p, "payout_per_hour").multiply(BigDecimal.valueOf(Double.parseDouble(p.get("covered_minutes")) / 60))
+          : loss;
+      BigDecimal payout = amount.subtract(dec(p, "retention")).max(BigDecimal.ZERO);
+      if (p.get("limit") != null && !p.get("limit").isEmpty()) {
+        payout = payout.min(dec(p, "limit"));
+      }
+      assertEquals(0, payout.setScale(4, java.math.RoundingMode.HALF_UP)
+          .compareTo(dec(p, "payout").setScale(4, java.math.RoundingMode.HALF_UP)), p.toString());
+      if (!fired) {
+        assertEquals(0, loss.signum(), "no cover, no loss seen: " + p);
+      }
+      assertTrue(loss.compareTo(dec(businessTruth.get(p.get("business_id")), "gross_loss")) <= 0, p.toString());
+      triggered += fired ? 1 : 0;
+    }
+    assertTrue(triggered > 0, "some policy triggers on the default 5.5-hour outage");
+  }
+
   @Test
   void rowCountsRejectsAndDuplicatesMatchTheFiles() {
     for (Map.Entry<String, ScenarioTruth.Input> e : truth.inputs().entrySet()) {

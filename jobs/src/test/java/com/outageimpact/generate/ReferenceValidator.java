@@ -62,7 +62,8 @@ final class ReferenceValidator {
   ReferenceValidator(Path root, Set<String> components) {
     this.root = root;
     this.components = components;
-    for (String input : List.of("fx_rates", "sla_tiers", "businesses", "business_services", "reports", "transactions")) {
+    for (String input : List.of("fx_rates", "sla_tiers", "businesses", "business_services", "policies", "reports",
+        "transactions")) {
       tables.put(input, read(input));
     }
     for (String input : tables.keySet()) {
@@ -162,6 +163,7 @@ final class ReferenceValidator {
     return switch (t.name) {
       case "reports" -> t.get(row, "report_id");
       case "transactions" -> t.get(row, "txn_id");
+      case "policies" -> t.get(row, "policy_id");
       default -> null;
     };
   }
@@ -178,6 +180,7 @@ final class ReferenceValidator {
       case "business_services" -> List.of("business_id", "service");
       case "reports" -> List.of("report_id", "reported_at", "service");
       case "transactions" -> List.of("txn_id", "business_id", "occurred_at", "amount");
+      case "policies" -> List.of("policy_id", "business_id", "kind", "waiting_period_hours");
       default -> List.of();
     };
     for (String c : required) {
@@ -191,7 +194,7 @@ final class ReferenceValidator {
       }
     }
     for (String c : List.of("amount", "monthly_fee", "share", "rate_to_reporting", "below_availability_pct",
-        "credit_pct")) {
+        "credit_pct", "waiting_period_hours", "retention", "limit", "payout_per_hour")) {
       if (t.header.contains(c) && t.get(row, c) != null && number(t.get(row, c)) == null) {
         return "bad_number";
       }
@@ -199,14 +202,17 @@ final class ReferenceValidator {
     if (badValue(t, row)) {
       return "bad_value";
     }
-    if ((t.name.equals("transactions") || t.name.equals("business_services"))
+    if (t.name.equals("policies") && t.get(row, "kind").equals("parametric") && t.get(row, "payout_per_hour") == null) {
+      return "missing_required";
+    }
+    if ((t.name.equals("transactions") || t.name.equals("business_services") || t.name.equals("policies"))
         && !acceptedBusinesses.contains(t.get(row, "business_id"))) {
       return "unknown_business";
     }
     if (t.header.contains("service") && t.get(row, "service") != null && !components.contains(t.get(row, "service"))) {
       return "unknown_service";
     }
-    if (t.name.equals("transactions") && t.get(row, "currency") != null
+    if ((t.name.equals("transactions") || t.name.equals("policies")) && t.get(row, "currency") != null
         && !t.get(row, "currency").equals("USD") && !fx.containsKey(t.get(row, "currency"))) {
       return "unknown_currency";
     }
@@ -240,6 +246,16 @@ final class ReferenceValidator {
     String fee = t.header.contains("monthly_fee") ? t.get(row, "monthly_fee") : null;
     if (fee != null && number(fee).signum() < 0) {
       return true;
+    }
+    String kind = t.header.contains("kind") ? t.get(row, "kind") : null;
+    if (kind != null && !List.of("indemnity", "parametric").contains(kind)) {
+      return true;
+    }
+    for (String c : List.of("waiting_period_hours", "retention", "limit", "payout_per_hour")) {
+      String v = t.header.contains(c) ? t.get(row, c) : null;
+      if (v != null && number(v).signum() < 0) {
+        return true;
+      }
     }
     for (String c : List.of("below_availability_pct", "credit_pct")) {
       String v = t.header.contains(c) ? t.get(row, c) : null;

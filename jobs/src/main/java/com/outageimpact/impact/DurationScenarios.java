@@ -1,0 +1,247 @@
+package com.outageimpact.impact;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_seconds;
+
+import com.outageimpact.schema.Schemas;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * duration_scenarios: the net loss had the outage lasted other lengths, per sector and in total.
+ *
+ * <p>The model: the loss accrues in proportion to the value the hit streams would have carried,
+ * minute by minute from the start. Per sector, the net loss at duration D is the measured net loss
+ * times E(D) / E(observed), E(d) the counterfactual value of the sector's hit streams over the
+ * first d hours from the detected start, each business's
+ * level times the mean of the same quarter-hours in the baseline weeks. So the share of the value
+ * lost while impaired and the share of it that came back after recovery are the ones measured,
+ * held constant, while the hours a longer outage would add are weighted by what they usually carry
+ * (a night hour little, a weekday noon much). One outage cannot show how the recovered share falls
+ * as an outage lengthens, so the model keeps it; durations beyond twice the observed one, where
+ * that and any change in the loss share matter most, are flagged {@code extrapolated}.
+ *
+ * <p>The interval is the measured net loss's interval scaled by the same ratio: it carries the
+ * estimate's noise, not the model's error (which the evaluation measures instead). With policies,
+ * {@code insured_loss} is what they would pay at each duration ({@link #insuredLoss}; no interval).
+ */
+final class DurationScenarios {
+
+  /** The quarter-hours E(d) is summed over: fine enough for half-hour waiting periods and lags. */
+  static final long BUCKET_SECONDS = 900;
+  /** A duration beyond this multiple of the observed one is flagged extrapolated. */
+  static final double EXTRAPOLATION_FACTOR = 2.0;
+  /** The total's row, as outage_windows names its across-regions row. */
+  static final String TOTAL = "ALL";
+
+  private DurationScenarios() {}
+
+  /**
+   * @param hitStreams business_id, service, level: the streams the incident hit
+   * @param businesses business_id, sector
+   * @param sectors sector_impact rows (sector, net_loss, net_loss_low, net_loss_high)
+   * @param origin the detected start: value accrues from there (the pad before it loses almost nothing,
+   *     and counting it would pull every ratio towards 1)
+   * @param observedHours the detected duration
+   * @param covers the policies with their cover as observed ({@link InsuredImpact#covers}); null: no policies
+   * @param downIntervals business_id, intervals: each business's down intervals (epoch seconds)
+   */
+  static Dataset<Row> compute(SparkSession spark, Dataset<Row> hitStreams, Dataset<Row> businesses,
+      Dataset<Row> sectors, Dataset<Row> transactions, Collection<String> impairedServices, Instant origin,
+      double observedHours, double[] durations, int weeks, Dataset<Row> covers, Dataset<Row> downIntervals,
+      String incidentId) {
+    double longest = observedHours;
+    for (double d : durations) {
+      longest = Math.max(longest, d);
+    }
+    long from = origin.getEpochSecond();
+    long end = from + (long) Math.ceil(longest * 3600 / BUCKET_SECONDS) * BUCKET_SECONDS;
+    if (end - from >= StreamLosses.WEEK) {
+      throw new IllegalArgumentException("--duration-hours: scenarios reach at most a week (168 hours)");
+    }
+    // Each baseline transaction falls in at most one week-shifted copy of [from, end) (shorter than a week).
+    Column t = unix_seconds(col("occurred_at"));
+    Column k = floor(lit(end - 1).minus(t).divide(StreamLosses.WEEK)).cast("int");
+    Dataset<Row> perBusinessBucket = transactions
+        .filter(col("occurred_at").geq(lit(Timestamp.from(Instant.ofEpochSecond(from - weeks * StreamLosses.WEEK)))))
+        .filter(col("occurred_at").lt(lit(Timestamp.from(Instant.ofEpochSecond(end - StreamLosses.WEEK)))))
+        .filter(col("status").equalTo("succeeded").and(col("service").isin(impairedServices.toArray())))
+        .select(col("business_id"), col("service"), col(Schemas.AMOUNT_REPORTING).cast("double").as("value"),
+            k.as("k"), t.plus(k.multiply(StreamLosses.WEEK)).as("shifted"))
+        .filter(col("k").between(1, weeks).and(col("shifted").geq(from)))
+        .join(broadcast(hitStreams.select("business_id", "service", "level")), new String[] {"business_id", "service"})
+        .join(broadcast(businesses.select("business_id", "sector")), "business_id")
+        .groupBy(col("business_id"), col("sector"), floor(col("shifted").minus(from).divide(BUCKET_SECONDS)).as("q"))
+        .agg(sum(col("value").multiply(col("level"))).divide(weeks).as("expected"))
+        // Read for the sectors and again for the policies: one row per business and quarter-hour.
+        .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> perSectorBucket = perBusinessBucket.groupBy("sector", "q").agg(sum("expected").as("expected"));
+
+    // E(d) per sector for the observed duration and each scenario: a quarter-hour counts in
+    // proportion to the part of it inside the first d hours.
+    List<Column> sums = new ArrayList<>();
+    sums.add(sum(col("expected").multiply(inside(observedHours))).as("e_observed"));
+    for (int i = 0; i < durations.length; i++) {
+      sums.add(sum(col("expected").multiply(inside(durations[i]))).as("e_" + i));
+    }
+    Map<String, Row> accrual = new HashMap<>();
+    // Small: one row per sector.
+    for (Row r : perSectorBucket.groupBy("sector").agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new))
+        .collectAsList()) {
+      accrual.put(r.getString(0), r);
+    }
+
+    Map<String, Double> netPerValue = new HashMap<>();
+    for (Row s : sectors.select("sector", "net_loss").collectAsList()) {
+      Row a = accrual.get(s.getString(0));
+      double observed = a == null ? 0 : a.getDouble(1);
+      netPerValue.put(s.getString(0), observed > 0 ? s.getDouble(1) / observed : 0.0);
+    }
+    Map<String, double[]> insured = covers == null ? null
+        : insuredLoss(spark, perBusinessBucket, covers, downIntervals, netPerValue, from, observedHours, durations);
+    perBusinessBucket.unpersist();
+
+    List<Row> rows = new ArrayList<>();
+    double[] insuredTotal = new double[durations.length];
+    double[][] total = new double[durations.length][3];
+    double[][] totalSpread = new double[durations.length][2];
+    for (Row s : sectors.select("sector", "net_loss", "net_loss_low", "net_loss_high").collectAsList()) {
+      String sector = s.getString(0);
+      Row a = accrual.get(sector);
+      double observed = a == null ? 0 : a.getDouble(1);
+      for (int i = 0; i < durations.length; i++) {
+        double ratio = observed > 0 ? a.getDouble(2 + i) / observed : 0;
+        double net = s.getDouble(1) * ratio;
+        double low = s.getDouble(2) * ratio;
+        double high = s.getDouble(3) * ratio;
+        Double paid = insured == null ? null : insured.getOrDefault(sector, new double[durations.length])[i];
+        rows.add(row(incidentId, sector, durations[i], net, low, high, paid, observedHours));
+        insuredTotal[i] += paid == null ? 0 : paid;
+        total[i][0] += net;
+        totalSpread[i][0] += (net - low) * (net - low);
+        totalSpread[i][1] += (high - net) * (high - net);
+      }
+    }
+    for (int i = 0; i < durations.length; i++) {
+      double net = total[i][0];
+      // Sectors' estimates are independent: their distances to each end add in squares.
+      rows.add(row(incidentId, TOTAL, durations[i], net, net - Math.sqrt(totalSpread[i][0]),
+          net + Math.sqrt(totalSpread[i][1]), insured == null ? null : insuredTotal[i], observedHours));
+    }
+    return spark.createDataFrame(rows, Schemas.DURATION_SCENARIOS);
+  }
+
+  /** The share of quarter-hour q inside the first {@code hours} of the window. */
+  private static Column inside(double hours) {
+    double limit = hours * 3600;
+    return least(lit(1.0), greatest(lit(0.0),
+        lit(limit).minus(col("q").multiply(BUCKET_SECONDS)).divide((double) BUCKET_SECONDS)));
+  }
+
+  private static Row row(String incidentId, String sector, double hours, double net, double low, double high,
+      Double insuredLoss, double observedHours) {
+    return RowFactory.create(incidentId, sector, hours, net, Math.min(low, high), Math.max(low, high), insuredLoss,
+        observedHours, hours > EXTRAPOLATION_FACTOR * observedHours);
+  }
+
+  /**
+   * Per sector and scenario, what the policies would pay. A business's downtime grows or shrinks
+   * with the incident (its services recover that much earlier or later: observed downtime + D -
+   * observed, at least 0), from its first down instant; its cover is that downtime past the
+   * waiting period. The loss a policy sees is the counterfactual value inside the cover times the
+   * sector's net loss per unit of counterfactual value over the observed hours; a parametric policy
+   * pays its rate for each hour of cover; retention and limit as in insured_impact.
+   */
+  private static Map<String, double[]> insuredLoss(SparkSession spark, Dataset<Row> perBusinessBucket,
+      Dataset<Row> covers, Dataset<Row> downIntervals, Map<String, Double> netPerValue, long from,
+      double observedHours, double[] durations) {
+    List<Row> kappa = new ArrayList<>();
+    netPerValue.forEach((sector, k) -> kappa.add(RowFactory.create(sector, k)));
+    Dataset<Row> perValue = spark.createDataFrame(kappa, new org.apache.spark.sql.types.StructType()
+        .add("sector", "string").add("net_per_value", "double"));
+    Dataset<Row> firstDown = downIntervals.select(col("business_id"),
+        org.apache.spark.sql.functions.expr("array_min(transform(intervals, x -> x.down_start))").minus(from)
+            .as("down_offset"));
+    Dataset<Row> policies = covers.filter(col("downtime_seconds").gt(0))
+        .select("policy_id", "business_id", "kind", "waiting_seconds", "retention", "cap", "payout_per_hour",
+            "downtime_seconds")
+        .join(firstDown, "business_id");
+    Dataset<Row> joined = perBusinessBucket.join(broadcast(policies), "business_id")
+        .join(broadcast(perValue), "sector");
+    Column qStart = col("q").multiply(BUCKET_SECONDS);
+    List<Column> sums = new ArrayList<>();
+    for (int i = 0; i < durations.length; i++) {
+      Column down = downtimeAt(durations[i], observedHours);
+      Column coverStart = col("down_offset").plus(col("waiting_seconds"));
+      Column coverEnd = col("down_offset").plus(down);
+      Column overlap = greatest(lit(0.0), least(qStart.plus(BUCKET_SECONDS), coverEnd).minus(greatest(qStart, coverStart)))
+          .divide((double) BUCKET_SECONDS);
+      sums.add(sum(col("expected").multiply(least(lit(1.0), overlap))).as("v_" + i));
+    }
+    Dataset<Row> perPolicy = joined.groupBy("policy_id", "sector", "kind", "waiting_seconds", "retention", "cap",
+            "payout_per_hour", "downtime_seconds", "down_offset", "net_per_value")
+        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+    List<Column> payouts = new ArrayList<>();
+    for (int i = 0; i < durations.length; i++) {
+      Column down = downtimeAt(durations[i], observedHours);
+      Column coveredSeconds = greatest(lit(0.0), down.minus(col("waiting_seconds")));
+      Column amount = when(col("kind").equalTo("parametric"),
+          col("payout_per_hour").multiply(coveredSeconds).divide(3600.0))
+          .otherwise(col("v_" + i).multiply(col("net_per_value")));
+      Column past = when(coveredSeconds.gt(0), greatest(lit(0.0), amount.minus(coalesce(col("retention"), lit(0.0)))))
+          .otherwise(0.0);
+      payouts.add(sum(when(col("cap").isNull(), past).otherwise(least(past, col("cap")))).as("p_" + i));
+    }
+    Map<String, double[]> out = new HashMap<>();
+    // Small: one row per sector.
+    for (Row r : perPolicy.groupBy("sector").agg(payouts.get(0), payouts.subList(1, payouts.size())
+        .toArray(Column[]::new)).collectAsList()) {
+      double[] values = new double[durations.length];
+      for (int i = 0; i < durations.length; i++) {
+        values[i] = r.getDouble(1 + i);
+      }
+      out.put(r.getString(0), values);
+    }
+    return out;
+  }
+
+  /** A business's downtime (seconds) had the incident lasted {@code hours}. */
+  private static Column downtimeAt(double hours, double observedHours) {
+    return greatest(lit(0.0), col("downtime_seconds").plus((hours - observedHours) * 3600));
+  }
+
+  /** Parses a list of durations in hours, e.g. {@code 1,2,4,8,12,24,48}. */
+  static double[] parse(String list) {
+    String[] parts = list.split(",");
+    double[] hours = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        hours[i] = Double.parseDouble(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--duration-hours: '" + parts[i].trim() + "' is not a number of hours");
+      }
+      if (!(hours[i] > 0)) {
+        throw new IllegalArgumentException("--duration-hours: " + parts[i].trim() + " is not a positive number of hours");
+      }
+    }
+    return hours;
+  }
+}

@@ -1,0 +1,238 @@
+package com.outageimpact.impact;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_seconds;
+import static org.apache.spark.sql.functions.when;
+
+import com.outageimpact.schema.Schemas;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * What business-interruption policies pay for one incident, per business and per sector.
+ *
+ * <p>A policy's <b>cover</b> is its business's downtime (the union of the down intervals of the
+ * services it relies on, as for {@code downtime_minutes}) after the first
+ * {@code waiting_period_hours} of it; it <b>triggered</b> when the downtime exceeds the waiting
+ * period. The <b>covered loss</b> (the economic loss the policy sees) is the gross loss inside the
+ * cover, estimated the way the net loss is (the business's level times the mean of the same hours
+ * in the baseline weeks, less what went through, on the streams of impaired services), less the
+ * share of it that came back after recovery: the sector's recovered over gross loss. An indemnity
+ * policy pays the covered loss, a parametric one {@code payout_per_hour} for each hour of cover;
+ * either pays what exceeds the retention, up to the limit.
+ *
+ * <p>Intervals: the covered loss's half-width is the business's net-loss half-width times the
+ * square root of the cover's share of its gross loss (the noise of a sum of transactions grows
+ * with its expected size, so its standard deviation with the square root); the payout's interval
+ * is the payout of each end (the payout never falls as the loss grows). Parametric payouts rest
+ * on the measured downtime alone and have none. Sums over businesses add the squared distances
+ * from the estimate to each end, as independent estimates do.
+ */
+final class InsuredImpact {
+
+  /** Per business and per sector, and the incident's totals (sector and totals null until rolled up). */
+  record Tables(Dataset<Row> businesses, Dataset<Row> sectors, Row totals) {}
+
+  private static final List<String> INTERVAL_SUMS =
+      List.of("covered_loss", "insured_loss", "retained_loss", "uninsured_loss");
+
+  private InsuredImpact() {}
+
+  /**
+   * @param policies accepted policies (with the _reporting money columns)
+   * @param business the business_impact rows (with gross_loss, recovered, net_loss and its interval)
+   * @param downIntervals business_id, intervals: array of (down_start, down_end) epoch seconds
+   * @param levels business_id, level: the business's level in the outage week ({@link StreamLosses})
+   * @param transactions the accepted transactions (business_id, service, occurred_at, status, amount_reporting)
+   * @param impairedServices the services whose streams carry a loss
+   */
+  static Tables compute(Dataset<Row> policies, Dataset<Row> business, Dataset<Row> downIntervals,
+      Dataset<Row> levels, Dataset<Row> transactions, Collection<String> impairedServices, Instant windowStart,
+      Instant windowEnd, int weeks, String incidentId) {
+    Dataset<Row> covers = covers(policies, downIntervals);
+    Dataset<Row> sums = coveredSums(covers, transactions, impairedServices, windowStart, windowEnd, weeks);
+
+    // The share of lost demand that came back, per sector (where the generator's rebound and, in
+    // practice, customers' patience differ), applied to the loss inside the cover.
+    Dataset<Row> comeBack = business.groupBy("sector").agg(sum("recovered").as("r"), sum("gross_loss").as("g"))
+        .select(col("sector"), when(col("g").gt(0), least(lit(1.0), greatest(lit(0.0), col("r").divide(col("g")))))
+            .otherwise(0.0).as("recovered_share"));
+    Dataset<Row> loss = business.select(col("business_id"), col("sector"), col("gross_loss").as("b_gross"),
+            col("net_loss_high").minus(col("net_loss_low")).divide(2.0).as("b_half"))
+        .join(broadcast(comeBack), "sector");
+
+    Column mean = lit(0.0);
+    for (int j = 1; j <= weeks; j++) {
+      mean = mean.plus(coalesce(col("cov_" + j), lit(0.0)));
+    }
+    mean = mean.divide(weeks);
+    Column grossCovered = coalesce(col("level"), lit(1.0)).multiply(mean).minus(coalesce(col("cov_0"), lit(0.0)));
+    Column share = when(col("b_gross").gt(0), least(lit(1.0), greatest(lit(0.0), col("gross_covered")
+        .divide(col("b_gross"))))).otherwise(0.0);
+    Dataset<Row> perPolicy = covers
+        .join(sums, new String[] {"policy_id"}, "left")
+        .join(levels, new String[] {"business_id"}, "left")
+        .join(loss, new String[] {"business_id"}, "left")
+        .withColumn("gross_covered", when(col("triggered"), grossCovered).otherwise(0.0))
+        .withColumn("covered_loss", col("gross_covered").multiply(lit(1.0).minus(coalesce(col("recovered_share"),
+            lit(0.0)))))
+        .withColumn("covered_half", sqrt(share).multiply(coalesce(col("b_half"), lit(0.0))));
+    for (String end : List.of("", "_low", "_high")) {
+      Column covered = switch (end) {
+        case "_low" -> col("covered_loss").minus(col("covered_half"));
+        case "_high" -> col("covered_loss").plus(col("covered_half"));
+        default -> col("covered_loss");
+      };
+      perPolicy = perPolicy.withColumn("payout" + end, payout(covered));
+    }
+
+    Dataset<Row> perBusiness = perPolicy.groupBy("business_id").agg(
+        count(lit(1)).as("policies"),
+        count(when(col("triggered"), lit(1))).as("policies_triggered"),
+        min("waiting_period_hours").as("waiting_period_hours"),
+        max(col("covered_loss")).as("covered_loss"),
+        max(col("covered_loss").minus(col("covered_half"))).as("covered_loss_low"),
+        max(col("covered_loss").plus(col("covered_half"))).as("covered_loss_high"),
+        sum("payout").as("insured_loss"), sum("payout_low").as("insured_loss_low"),
+        sum("payout_high").as("insured_loss_high"));
+
+    Column insured = col("policies").gt(0);
+    Column retainedA = col("net_loss_low").minus(col("insured_loss_low"));
+    Column retainedB = col("net_loss_high").minus(col("insured_loss_high"));
+    Column retained = col("net_loss").minus(col("insured_loss"));
+    Dataset<Row> businesses = business.select("business_id", "sector", "region", "critical", "affected",
+            "downtime_minutes", "net_loss", "net_loss_low", "net_loss_high")
+        .join(perBusiness, new String[] {"business_id"}, "left")
+        .na().fill(0L, new String[] {"policies", "policies_triggered"})
+        .na().fill(0.0, new String[] {"covered_loss", "covered_loss_low", "covered_loss_high", "insured_loss",
+            "insured_loss_low", "insured_loss_high"})
+        .withColumn("insured", insured)
+        .withColumn("triggered", col("policies_triggered").gt(0))
+        .withColumn("retained_loss", when(insured, retained).otherwise(0.0))
+        .withColumn("retained_loss_low", when(insured, least(retainedA, retainedB, retained)).otherwise(0.0))
+        .withColumn("retained_loss_high", when(insured, greatest(retainedA, retainedB, retained)).otherwise(0.0))
+        .withColumn("uninsured_loss", when(insured, 0.0).otherwise(col("net_loss")))
+        .withColumn("uninsured_loss_low", when(insured, 0.0).otherwise(col("net_loss_low")))
+        .withColumn("uninsured_loss_high", when(insured, 0.0).otherwise(col("net_loss_high")))
+        .withColumn("incident_id", lit(incidentId));
+    return new Tables(Schemas.conform(businesses, Schemas.INSURED_IMPACT), null, null);
+  }
+
+  /** The sector roll-up and the totals of (persisted) business rows. */
+  static Tables rollUps(Dataset<Row> businesses, String incidentId) {
+    Dataset<Row> sectors = rollUp(businesses.groupBy("sector"), incidentId);
+    Row totals = rollUp(businesses.groupBy(), incidentId).first();
+    return new Tables(businesses, Schemas.conform(sectors, Schemas.INSURED_SECTOR_IMPACT), totals);
+  }
+
+  /**
+   * Each policy's cover: the business's down intervals, sorted by start, swept once (the union's
+   * seconds so far and the furthest end so far), keeping what comes after the waiting period.
+   */
+  static Dataset<Row> covers(Dataset<Row> policies, Dataset<Row> downIntervals) {
+    String sweep = "aggregate(array_sort(coalesce(intervals, array())),"
+        + " named_struct('e', 0L, 't', 0L, 'c', cast(array() as array<struct<s:bigint,e:bigint>>)),"
+        + " (acc, x) -> named_struct("
+        + "  'e', greatest(acc.e, x.down_end),"
+        + "  't', acc.t + greatest(0L, x.down_end - greatest(acc.e, x.down_start)),"
+        + "  'c', case when x.down_end > greatest(acc.e, x.down_start) + greatest(0L, waiting_seconds - acc.t)"
+        + "    then array_append(acc.c, named_struct('s', greatest(acc.e, x.down_start)"
+        + "      + greatest(0L, waiting_seconds - acc.t), 'e', x.down_end))"
+        + "    else acc.c end))";
+    return policies.select(col("policy_id"), col("business_id"), col("kind"), col("waiting_period_hours"),
+            col("retention_reporting").cast("double").as("retention"), col("limit_reporting").cast("double").as("cap"),
+            col("payout_per_hour_reporting").cast("double").as("payout_per_hour"))
+        .withColumn("waiting_seconds", floor(col("waiting_period_hours").multiply(3600)).cast(DataTypes.LongType))
+        .join(broadcast(downIntervals), new String[] {"business_id"}, "left")
+        .withColumn("swept", expr(sweep))
+        .withColumn("downtime_seconds", col("swept.t"))
+        .withColumn("cover", col("swept.c"))
+        .withColumn("triggered", col("downtime_seconds").gt(col("waiting_seconds")))
+        .withColumn("covered_seconds", greatest(lit(0L), col("downtime_seconds").minus(col("waiting_seconds"))))
+        .drop("swept", "intervals");
+  }
+
+  /**
+   * Per policy with a cover, the succeeded value inside it in the outage week (cov_0) and at the
+   * same hours of each baseline week (cov_j), on the streams of impaired services: one pass over
+   * the window's transactions and their week-shifted copies, against the small broadcast covers.
+   */
+  private static Dataset<Row> coveredSums(Dataset<Row> covers, Dataset<Row> transactions,
+      Collection<String> impairedServices, Instant windowStart, Instant windowEnd, int weeks) {
+    long end = windowEnd.getEpochSecond();
+    Column t = unix_seconds(col("occurred_at"));
+    Column k = floor(lit(end - 1).minus(t).divide(StreamLosses.WEEK)).cast(DataTypes.IntegerType);
+    Dataset<Row> covered = covers.filter(col("triggered")).select("policy_id", "business_id", "cover");
+    Dataset<Row> tx = transactions
+        .filter(col("occurred_at").geq(lit(Timestamp.from(windowStart.minusSeconds(weeks * StreamLosses.WEEK)))))
+        .filter(col("occurred_at").lt(lit(Timestamp.from(windowEnd))))
+        .filter(col("status").equalTo("succeeded").and(col("service").isin(impairedServices.toArray())))
+        .select(col("business_id"), col(Schemas.AMOUNT_REPORTING).cast("double").as("value"), k.as("k"),
+            t.plus(k.multiply(StreamLosses.WEEK)).as("shifted"))
+        .filter(col("k").between(0, weeks))
+        .join(broadcast(covered), "business_id")
+        .filter(expr("exists(cover, c -> shifted >= c.s and shifted < c.e)"));
+    List<Column> sums = new ArrayList<>();
+    for (int j = 0; j <= weeks; j++) {
+      sums.add(sum(when(col("k").equalTo(j), col("value")).otherwise(0.0)).as("cov_" + j));
+    }
+    return tx.groupBy("policy_id").agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+  }
+
+  /** What a policy pays for a covered loss: the amount past the retention, up to the limit. */
+  private static Column payout(Column coveredLoss) {
+    Column amount = when(col("kind").equalTo("parametric"),
+        col("payout_per_hour").multiply(col("covered_seconds")).divide(3600.0)).otherwise(coveredLoss);
+    Column past = when(col("triggered"), greatest(lit(0.0), amount.minus(coalesce(col("retention"), lit(0.0)))))
+        .otherwise(0.0);
+    return when(col("cap").isNull(), past).otherwise(least(past, col("cap")));
+  }
+
+  /** Sums of business rows; each interval end as the sum plus or minus the root of summed squared distances. */
+  private static Dataset<Row> rollUp(org.apache.spark.sql.RelationalGroupedDataset groups, String incidentId) {
+    List<Column> aggs = new ArrayList<>(List.of(
+        count(lit(1)).as("businesses"),
+        count(when(col("insured"), lit(1))).as("insured_businesses"),
+        count(when(col("triggered"), lit(1))).as("triggered_businesses"),
+        sum("policies").as("policies"), sum("policies_triggered").as("policies_triggered")));
+    // The net loss for the share; its interval is sector_impact's (Welch), not summed again here.
+    aggs.add(sum("net_loss").as("net_loss"));
+    for (String m : INTERVAL_SUMS) {
+      aggs.add(sum(m).as(m));
+      aggs.add(sqrt(sum(squared(col(m).minus(col(m + "_low"))))).as(m + "_down"));
+      aggs.add(sqrt(sum(squared(col(m + "_high").minus(col(m))))).as(m + "_up"));
+    }
+    Dataset<Row> rolled = groups.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    for (String m : INTERVAL_SUMS) {
+      Column low = col(m).minus(col(m + "_down"));
+      rolled = rolled.withColumn(m + "_low", m.equals("insured_loss") ? greatest(lit(0.0), low) : low)
+          .withColumn(m + "_high", col(m).plus(col(m + "_up")));
+    }
+    return rolled.withColumn("insured_share", when(col("net_loss").notEqual(0),
+            col("insured_loss").divide(col("net_loss"))))
+        .withColumn("incident_id", lit(incidentId));
+  }
+
+  private static Column squared(Column c) {
+    return c.multiply(c);
+  }
+}
