@@ -42,10 +42,11 @@ public final class DetectJob {
     SparkJobs.main("detect", options(), args, DetectJob::checkInputsAndOutput, DetectJob::run);
   }
 
-  /** Before any Spark work: the reports are there, every given path exists, --out can be written. */
-  public static void checkInputsAndOutput(JobOptions options, org.apache.hadoop.conf.Configuration hadoopConf) {
-    InputPaths.resolve(options, hadoopConf, INPUTS).checkPresent(hadoopConf, "reports");
+  /** Before any Spark work: the reports are there, every given path exists, --out can be written; returns the inputs' paths. */
+  public static InputPaths checkInputsAndOutput(JobOptions options, org.apache.hadoop.conf.Configuration hadoopConf) {
+    InputPaths paths = InputPaths.resolve(options, hadoopConf, INPUTS).checkPresent(hadoopConf, "reports");
     Publisher.checkOutput(options.require("out"), hadoopConf);
+    return paths;
   }
 
   /** Runs detection; returns the incidents found. Publishes nothing if anything fails. */
@@ -53,8 +54,7 @@ public final class DetectJob {
     Instant startedAt = Instant.now();
     StageTimer timer = new StageTimer();
     DetectionParams params = DetectionParams.from(options);
-    checkInputsAndOutput(options, spark.sparkContext().hadoopConfiguration());
-    InputPaths paths = InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), INPUTS);
+    InputPaths paths = checkInputsAndOutput(options, spark.sparkContext().hadoopConfiguration());
     InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
     Publisher publisher = new Publisher(options.require("out"), spark.sparkContext().hadoopConfiguration());
     try {

@@ -84,10 +84,11 @@ public final class RunJob {
   /** Inputs that a run cannot do without. */
   static final String[] REQUIRED = {"graph", "reports", "businesses", "transactions"};
 
-  /** Before any Spark work: the required inputs are there, every given path exists, --out can be written. */
-  public static void checkInputsAndOutput(JobOptions options, org.apache.hadoop.conf.Configuration hadoopConf) {
-    InputPaths.resolve(options, hadoopConf, INPUTS).checkPresent(hadoopConf, REQUIRED);
+  /** Before any Spark work: the required inputs are there, every given path exists, --out can be written; returns the inputs' paths. */
+  public static InputPaths checkInputsAndOutput(JobOptions options, org.apache.hadoop.conf.Configuration hadoopConf) {
+    InputPaths paths = InputPaths.resolve(options, hadoopConf, INPUTS).checkPresent(hadoopConf, REQUIRED);
     Publisher.checkOutput(options.require("out"), hadoopConf);
+    return paths;
   }
 
   /** Runs the job; returns the published manifest's JSON. Publishes nothing if anything fails. */
@@ -96,8 +97,7 @@ public final class RunJob {
     StageTimer timer = new StageTimer();
     // Again here (main checked before the session): callers that hand in their own session get
     // the same early, one-line failures.
-    checkInputsAndOutput(options, spark.sparkContext().hadoopConfiguration());
-    InputPaths paths = InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), INPUTS);
+    InputPaths paths = checkInputsAndOutput(options, spark.sparkContext().hadoopConfiguration());
     InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
     DetectionParams detectionParams = DetectionParams.from(options);
     double[] durationHours = ImpactStage.durationHours(options.require("duration-hours"));
