@@ -63,6 +63,9 @@ public final class InsuredDurationEvaluation {
   private final Map<String, Tally> insuredAtDuration = new TreeMap<>();
   private final Map<String, Integer> sectorMissesByName = new TreeMap<>();
   private final List<Double> ratioErrors = new ArrayList<>();
+  /** Per sector and scenario (half, double): the model's growth from the observed duration over the truth's, less 1. */
+  private final List<Double> sectorRatioErrorsHalf = new ArrayList<>();
+  private final List<Double> sectorRatioErrorsDouble = new ArrayList<>();
   private final Tally insuredTotals = new Tally();
   private final Tally insuredSectors = new Tally();
   private int triggerChecked;
@@ -111,7 +114,8 @@ public final class InsuredDurationEvaluation {
       hours[i] = Duration.between(Instant.parse(incident.get("start").asText()),
           Instant.parse(incident.get("end").asText())).toSeconds() / 3600.0;
     }
-    Path out = dir.resolve("out");
+    // -Devaluation.out names the output folder, so that two builds can be compared on the same data.
+    Path out = dir.resolve(System.getProperty("evaluation.out", "out"));
     RunJob.run(spark, RunJob.options().parse(new String[] {"--data", dir.resolve("data-observed").toString(),
         "--out", out.toString(), "--duration-hours", hours[0] + "," + hours[1] + "," + hours[2]}));
     String incidentId = new ObjectMapper().readTree(dir.resolve("data-observed/truth/truth.json").toFile())
@@ -134,6 +138,7 @@ public final class InsuredDurationEvaluation {
     }
     double[] trueTotal = new double[3];
     double[] modelTotal = new double[3];
+    Map<String, double[]> sectorTruth = new HashMap<>();
     for (int i = 0; i < 3; i++) {
       Path data = dir.resolve("data-" + LABELS[i]);
       double total = 0;
@@ -144,6 +149,7 @@ public final class InsuredDurationEvaluation {
         double sd = number(t, "counterfactual_sd");
         total += truth;
         variance += sd * sd;
+        sectorTruth.computeIfAbsent(sector, x -> new double[3])[i] = truth;
         if (sd <= 0) {
           continue; // a sector the outage did not reach
         }
@@ -169,6 +175,19 @@ public final class InsuredDurationEvaluation {
               + " insured model %9.0f true %9.0f%n", LABELS[i], hours[i], modelTotal[i],
           e.<Double>getAs("net_loss_low"), e.<Double>getAs("net_loss_high"), total, 100 * (modelTotal[i] / total - 1),
           e.<Double>getAs("insured_loss"), number(paid, 0));
+    }
+    // Per sector, the model's own part: its growth from the observed duration against the truth's.
+    for (Map.Entry<String, double[]> e : sectorTruth.entrySet()) {
+      Row observedRow = scenario.get(key(e.getKey(), hours[1]));
+      double[] t = e.getValue();
+      if (observedRow == null || t[1] <= 0 || observedRow.<Double>getAs("net_loss") <= 0) {
+        continue;
+      }
+      for (int i : new int[] {0, 2}) {
+        double model = scenario.get(key(e.getKey(), hours[i])).<Double>getAs("net_loss")
+            / observedRow.<Double>getAs("net_loss");
+        (i == 0 ? sectorRatioErrorsHalf : sectorRatioErrorsDouble).add(model / (t[i] / t[1]) - 1);
+      }
     }
     for (int i : new int[] {0, 2}) {
       double model = modelTotal[i] / modelTotal[1];
@@ -240,6 +259,9 @@ public final class InsuredDurationEvaluation {
     System.out.printf(Locale.ROOT, "growth from the observed duration, model over truth - 1: half %s; double %s%n",
         range(ratioErrors, 0), range(ratioErrors, 1));
     System.out.printf(Locale.ROOT, "  (mean of both %+.1f%%)%n", 100 * mean);
+    System.out.printf(Locale.ROOT, "sectors' growth (with a positive loss at the observed duration), model over truth - 1:"
+        + " half %s, median |error| %.1f%%; double %s, median |error| %.1f%%%n", range(sectorRatioErrorsHalf, -1),
+        100 * medianAbs(sectorRatioErrorsHalf), range(sectorRatioErrorsDouble, -1), 100 * medianAbs(sectorRatioErrorsDouble));
     System.out.println("sector misses by duration and sector: " + sectorMissesByName);
     System.out.println("duration_scenarios insured_loss (total), within max(10%, 2.5 SD of the covers):");
     for (String label : LABELS) {
@@ -251,9 +273,15 @@ public final class InsuredDurationEvaluation {
         + " waiting period%n", policies, policiesTriggered, triggerExact, triggerChecked);
   }
 
+  private static double medianAbs(List<Double> errors) {
+    double[] a = errors.stream().mapToDouble(Math::abs).sorted().toArray();
+    return a.length == 0 ? 0 : a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+
+  /** Mean, min and max of every other error from {@code parity} (0 or 1), or of all (-1). */
   private static String range(List<Double> errors, int parity) {
     List<Double> picked = new ArrayList<>();
-    for (int i = parity; i < errors.size(); i += 2) {
+    for (int i = Math.max(0, parity); i < errors.size(); i += parity < 0 ? 1 : 2) {
       picked.add(errors.get(i));
     }
     double mean = picked.stream().mapToDouble(Double::doubleValue).average().orElse(0);
