@@ -30,10 +30,13 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>The model: an outage that lasts D hours instead of the observed ones keeps every impaired
  * service's impact start and moves its recovery by D - observed (the failure spreads and recovers
- * through the same chain; only the root's repair is shorter or longer). Per sector, the net loss
- * at D is the measured net loss times E(D) / E(observed), E(d) the counterfactual value of the
- * sector's hit streams inside their services' spans so moved: each business's level times the
- * mean of the same quarter-hours in the baseline weeks. So the measured loss per unit of value
+ * through the same chain; only the root's repair is shorter or longer). Per sector and impaired
+ * service, E(d) is the counterfactual value of the sector's hit streams of that service inside the
+ * service's span so moved: each business's level times the mean of the same quarter-hours in the
+ * baseline weeks. The sector's net loss at D is its measured net loss times the mean of the
+ * services' E(D) / E(observed), each weighted by the service's share of the sector's measured
+ * gross loss: a degraded service carries much value but loses little of it, and its hours must not
+ * set the growth of a loss that the down services make. So the measured loss per unit of value
  * (the share lost while impaired, less the share that came back after recovery) is held constant,
  * the hours a longer outage would add are weighted by what they usually carry (a night hour
  * little, a weekday noon much), and the lags before and after the root's own outage stay as
@@ -104,35 +107,54 @@ final class DurationScenarios {
         .agg(sum(col("value").multiply(col("level"))).divide(weeks).as("expected"))
         // Read for the sectors and again for the policies: one row per business and quarter-hour.
         .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> perSectorBucket = perBusinessBucket.groupBy("sector", "span_start", "span_end", "q")
+    Dataset<Row> perServiceBucket = perBusinessBucket.groupBy("sector", "service", "span_start", "span_end", "q")
         .agg(sum("expected").as("expected"));
 
-    // E(d) per sector for the observed duration and each scenario: a quarter-hour of a stream
-    // counts in proportion to the part of it inside its service's impaired span, that span's end
-    // moved by d - observed.
+    // E(d) per sector and service for the observed duration and each scenario: a quarter-hour of a
+    // stream counts in proportion to the part of it inside its service's impaired span, that span's
+    // end moved by d - observed.
     List<Column> sums = new ArrayList<>();
     sums.add(sum(col("expected").multiply(inside(0))).as("e_observed"));
     for (int i = 0; i < durations.length; i++) {
       sums.add(sum(col("expected").multiply(inside(durations[i] - observedHours))).as("e_" + i));
     }
-    Map<String, Row> accrual = new HashMap<>();
-    // Small: one row per sector.
-    for (Row r : perSectorBucket.groupBy("sector").agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new))
-        .collectAsList()) {
-      accrual.put(r.getString(0), r);
+    // The measured gross loss of each sector's hit streams per service: how much of the sector's
+    // loss each service's value carries (a down service loses all of it, a degraded one a part).
+    Map<String, Double> grossByService = new HashMap<>();
+    for (Row r : hitStreams.join(broadcast(businesses.select("business_id", "sector")), "business_id")
+        .groupBy("sector", "service").agg(sum("gross_loss")).collectAsList()) {
+      grossByService.put(r.getString(0) + "\u0000" + r.getString(1), r.isNullAt(2) ? 0.0 : r.getDouble(2));
+    }
+    // Small: one row per sector and impaired service.
+    Map<String, Accrual> accrual = new HashMap<>();
+    for (Row r : perServiceBucket.groupBy("sector", "service")
+        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new)).collectAsList()) {
+      double[] e = new double[durations.length];
+      for (int i = 0; i < durations.length; i++) {
+        e[i] = r.getDouble(3 + i);
+      }
+      double weight = Math.max(0, grossByService.getOrDefault(r.getString(0) + "\u0000" + r.getString(1), 0.0));
+      accrual.computeIfAbsent(r.getString(0), x -> new Accrual())
+          .add(r.getString(1), r.getDouble(2), e, weight);
     }
 
-    // The sector's net loss per unit of counterfactual value over the observed spans, and its
-    // interval's ends per unit: what a policy's covered value would lose.
+    // Per sector and service, the sector's net loss (and its interval's ends) per unit of
+    // counterfactual value over the observed spans, the net loss shared among the services as
+    // their gross loss is: what a policy's covered value would lose.
     Map<String, double[]> netPerValue = new HashMap<>();
     for (Row s : sectors.select("sector", "net_loss", "net_loss_low", "net_loss_high").collectAsList()) {
-      Row a = accrual.get(s.getString(0));
-      double observed = a == null ? 0 : a.getDouble(1);
-      double[] perValue = new double[3];
-      for (int j = 0; j < 3; j++) {
-        perValue[j] = observed > 0 ? s.getDouble(1 + j) / observed : 0.0;
+      Accrual a = accrual.get(s.getString(0));
+      if (a == null) {
+        continue;
       }
-      netPerValue.put(s.getString(0), perValue);
+      for (Map.Entry<String, Double> share : a.lossShares().entrySet()) {
+        double observed = a.observed.get(share.getKey());
+        double[] perValue = new double[3];
+        for (int j = 0; j < 3; j++) {
+          perValue[j] = observed > 0 ? s.getDouble(1 + j) * share.getValue() / observed : 0.0;
+        }
+        netPerValue.put(s.getString(0) + "\u0000" + share.getKey(), perValue);
+      }
     }
     Map<String, double[][]> insured = covers == null ? null
         : insuredLoss(spark, perBusinessBucket, covers, downIntervals, netPerValue, from, observedHours, durations);
@@ -145,10 +167,9 @@ final class DurationScenarios {
     double[][] totalSpread = new double[durations.length][2];
     for (Row s : sectors.select("sector", "net_loss", "net_loss_low", "net_loss_high").collectAsList()) {
       String sector = s.getString(0);
-      Row a = accrual.get(sector);
-      double observed = a == null ? 0 : a.getDouble(1);
+      Accrual a = accrual.get(sector);
       for (int i = 0; i < durations.length; i++) {
-        double ratio = observed > 0 ? a.getDouble(2 + i) / observed : 0;
+        double ratio = a == null ? 0 : a.ratio(i);
         double net = s.getDouble(1) * ratio;
         double low = s.getDouble(2) * ratio;
         double high = s.getDouble(3) * ratio;
@@ -176,6 +197,50 @@ final class DurationScenarios {
           net + Math.sqrt(totalSpread[i][1]), paid, observedHours));
     }
     return spark.createDataFrame(rows, Schemas.DURATION_SCENARIOS);
+  }
+
+  /** One sector's E per impaired service, at the observed duration and each scenario, and its measured gross loss. */
+  private static final class Accrual {
+    final Map<String, Double> observed = new HashMap<>();
+    final Map<String, double[]> scenarios = new HashMap<>();
+    final Map<String, Double> gross = new HashMap<>();
+
+    void add(String service, double eObserved, double[] e, double grossLoss) {
+      observed.put(service, eObserved);
+      scenarios.put(service, e);
+      gross.put(service, grossLoss);
+    }
+
+    /**
+     * Each service's share of the sector's loss: its measured gross loss over the sector's, among
+     * the services with value in the observed spans; by value when none lost anything.
+     */
+    Map<String, Double> lossShares() {
+      Map<String, Double> shares = new HashMap<>();
+      double grossTotal = 0;
+      double valueTotal = 0;
+      for (String service : observed.keySet()) {
+        if (observed.get(service) > 0) {
+          grossTotal += gross.get(service);
+          valueTotal += observed.get(service);
+        }
+      }
+      for (String service : observed.keySet()) {
+        if (observed.get(service) > 0) {
+          shares.put(service, grossTotal > 0 ? gross.get(service) / grossTotal : observed.get(service) / valueTotal);
+        }
+      }
+      return shares;
+    }
+
+    /** Scenario i's net loss over the observed one's: each service's E ratio, weighted by its share of the loss. */
+    double ratio(int i) {
+      double ratio = 0;
+      for (Map.Entry<String, Double> share : lossShares().entrySet()) {
+        ratio += share.getValue() * scenarios.get(share.getKey())[i] / observed.get(share.getKey());
+      }
+      return ratio;
+    }
   }
 
   /**
@@ -222,9 +287,12 @@ final class DurationScenarios {
       Dataset<Row> covers, Dataset<Row> downIntervals, Map<String, double[]> netPerValue, long from,
       double observedHours, double[] durations) {
     List<Row> kappa = new ArrayList<>();
-    netPerValue.forEach((sector, k) -> kappa.add(RowFactory.create(sector, k[0], k[1], k[2])));
+    netPerValue.forEach((key, k) -> {
+      String[] parts = key.split("\u0000", 2);
+      kappa.add(RowFactory.create(parts[0], parts[1], k[0], k[1], k[2]));
+    });
     Dataset<Row> perValue = spark.createDataFrame(kappa, new org.apache.spark.sql.types.StructType()
-        .add("sector", "string").add("per_value_0", "double").add("per_value_1", "double")
+        .add("sector", "string").add("service", "string").add("per_value_0", "double").add("per_value_1", "double")
         .add("per_value_2", "double"));
     Dataset<Row> firstDown = downIntervals.select(col("business_id"),
         org.apache.spark.sql.functions.expr("array_min(transform(intervals, x -> x.down_start))").minus(from)
@@ -234,7 +302,7 @@ final class DurationScenarios {
             "downtime_seconds")
         .join(firstDown, "business_id");
     Dataset<Row> joined = perBusinessBucket.join(broadcast(policies), "business_id")
-        .join(broadcast(perValue), "sector");
+        .join(broadcast(perValue), new String[] {"sector", "service"});
     Column qStart = col("q").multiply(BUCKET_SECONDS);
     List<Column> sums = new ArrayList<>();
     for (int i = 0; i < durations.length; i++) {
@@ -243,10 +311,14 @@ final class DurationScenarios {
       Column coverEnd = col("down_offset").plus(down);
       Column overlap = greatest(lit(0.0), least(qStart.plus(BUCKET_SECONDS), coverEnd).minus(greatest(qStart, coverStart)))
           .divide((double) BUCKET_SECONDS);
-      sums.add(sum(col("expected").multiply(least(lit(1.0), overlap))).as("v_" + i));
+      // The loss inside the cover at the net loss and at its interval's two ends (j = 0, 1, 2).
+      for (int j = 0; j < 3; j++) {
+        sums.add(sum(col("expected").multiply(least(lit(1.0), overlap)).multiply(col("per_value_" + j)))
+            .as("v_" + j + "_" + i));
+      }
     }
     Dataset<Row> perPolicy = joined.groupBy("policy_id", "sector", "kind", "waiting_seconds", "retention", "cap",
-            "payout_per_hour", "downtime_seconds", "down_offset", "per_value_0", "per_value_1", "per_value_2")
+            "payout_per_hour", "downtime_seconds", "down_offset")
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
     // At the estimate and at each end of the sector's net loss interval (a payout never falls as
     // the loss grows, and one sector's policies all rest on the same net loss: their ends add up).
@@ -257,7 +329,7 @@ final class DurationScenarios {
         Column coveredSeconds = greatest(lit(0.0), down.minus(col("waiting_seconds")));
         Column amount = when(col("kind").equalTo("parametric"),
             col("payout_per_hour").multiply(coveredSeconds).divide(3600.0))
-            .otherwise(col("v_" + i).multiply(col("per_value_" + j)));
+            .otherwise(col("v_" + j + "_" + i));
         Column past = when(coveredSeconds.gt(0), greatest(lit(0.0), amount.minus(coalesce(col("retention"), lit(0.0)))))
             .otherwise(0.0);
         payouts.add(sum(when(col("cap").isNull(), past).otherwise(least(past, col("cap")))).as("p_" + j + "_" + i));
