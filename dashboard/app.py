@@ -1,4 +1,4 @@
-"""The dashboard: four pages on one run's outputs, built with Dash (Flask + Plotly).
+"""The dashboard: five pages on one run's outputs, built with Dash (Flask + Plotly).
 
 Every page is rendered from the Parquet tables on each visit (``data.Outputs``), for the incident
 picked in the header. A page that cannot be drawn, because a table is missing or empty or for any
@@ -23,7 +23,8 @@ from .data import Missing, Outputs
 log = logging.getLogger("dashboard")
 
 PAGES = [("/", "Incident overview"), ("/sectors", "Sector impact"),
-         ("/businesses", "Business drill-down"), ("/cascade", "Cascade")]
+         ("/businesses", "Business drill-down"), ("/cascade", "Cascade"),
+         ("/insured", "Insured and duration")]
 STATE_COLOUR = {"down": "#d62728", "degraded": "#ff7f0e", "up": "#2ca02c"}
 VALUE_BUCKET = "1h"  # transaction value is summed per hour on the overview, like the notebooks
 
@@ -463,7 +464,79 @@ def cascade_figure(g: dict, imp: pd.DataFrame, impaired: pd.DataFrame, incident:
     return fig
 
 
-RENDER = {"/": overview, "/sectors": sectors, "/businesses": businesses, "/cascade": cascade}
+INSURED_COLS = ["sector", "businesses", "insured_businesses", "policies", "policies_triggered", "net_loss",
+                "insured_loss", "insured_loss_low", "insured_loss_high", "retained_loss", "uninsured_loss",
+                "insured_share"]
+DURATION_COLS = ["sector", "duration_hours", "net_loss", "net_loss_low", "net_loss_high", "insured_loss",
+                 "insured_loss_low", "insured_loss_high", "observed_hours", "extrapolated"]
+
+
+def insured(o: Outputs, incident: str, cur: str):
+    """What policies pay against the economic loss per sector, and the loss against duration."""
+    out = []
+    i = o.table("insured_sector_impact", INSURED_COLS, incident)
+    if isinstance(i, Missing):
+        out.append(note(i.message + " The run writes insured tables only with a policies input."))
+    else:
+        i = i.sort_values("net_loss", ascending=False)
+        fig = go.Figure([
+            go.Bar(x=i["sector"], y=i["net_loss"], name="net loss (economic)", marker_color="#9467bd"),
+            go.Bar(x=i["sector"], y=i["insured_loss"], name="paid by policies", marker_color="#1f77b4",
+                   error_y=dict(type="data", symmetric=False, array=i["insured_loss_high"] - i["insured_loss"],
+                                arrayminus=i["insured_loss"] - i["insured_loss_low"], color="#222"))])
+        paid, net = i["insured_loss"].sum(), i["net_loss"].sum()
+        fig.update_layout(title=f"Insured against economic loss per sector: policies pay {money(paid, cur)} "
+                          f"of {money(net, cur)}", barmode="group", yaxis_title=cur, height=380,
+                          legend=dict(orientation="h", y=-0.2))
+        names = {"sector": "sector", "businesses": "businesses", "insured_businesses": "insured",
+                 "policies": "policies", "policies_triggered": "triggered", "net_loss": "net loss",
+                 "insured_loss": "insured loss", "insured_loss_low": "insured 90% low",
+                 "insured_loss_high": "insured 90% high", "retained_loss": "retained",
+                 "uninsured_loss": "uninsured", "insured_share": "insured share"}
+        cols = money_columns(i, names, {"net_loss", "insured_loss", "insured_loss_low", "insured_loss_high",
+                                        "retained_loss", "uninsured_loss"}, cur,
+                             pct_cols=frozenset({"insured_share"}),
+                             int_cols=frozenset({"businesses", "insured_businesses", "policies",
+                                                 "policies_triggered"}))
+        out += [graph("insured-graph", fig), html.H3("Per sector"), table("insured-table", i, cols)]
+    d = o.table("duration_scenarios", DURATION_COLS, incident)
+    if isinstance(d, Missing):
+        out.append(note(d.message))
+        return out
+    t = d[d["sector"] == "ALL"].sort_values("duration_hours")
+    observed = float(t["observed_hours"].iloc[0])
+    fig = go.Figure()
+    bands = [("net_loss", "net loss", "#d62728", "rgba(214,39,40,0.18)")]
+    if t["insured_loss"].notna().any():
+        bands.append(("insured_loss", "insured loss", "#1f77b4", "rgba(31,119,180,0.18)"))
+    for col, label, colour, fill in bands:
+        fig.add_trace(go.Scatter(x=t["duration_hours"], y=t[col + "_high"], mode="lines", line=dict(width=0),
+                                 showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=t["duration_hours"], y=t[col + "_low"], mode="lines", line=dict(width=0),
+                                 fill="tonexty",
+                                 fillcolor=fill, name=f"{label}, 90% interval", hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=t["duration_hours"], y=t[col], mode="lines+markers", name=label,
+                                 line=dict(color=colour)))
+    fig.add_vline(x=observed, line_dash="dash", annotation_text=f"observed {observed:.1f} h")
+    last = max(float(t["duration_hours"].max()), 2 * observed)
+    fig.add_vrect(x0=2 * observed, x1=last, fillcolor="#999", opacity=0.12, line_width=0,
+                  annotation_text="extrapolated (beyond 2x observed)")
+    fig.update_layout(title=f"Loss had the outage lasted other lengths, all sectors ({cur})",
+                      xaxis=dict(title="duration (hours)"), yaxis_title=cur, height=420,
+                      legend=dict(orientation="h", y=-0.25))
+    names = {"duration_hours": "hours", "net_loss": "net loss", "net_loss_low": "net 90% low",
+             "net_loss_high": "net 90% high", "insured_loss": "insured loss", "insured_loss_low": "insured 90% low",
+             "insured_loss_high": "insured 90% high", "extrapolated": "extrapolated"}
+    t = t.assign(extrapolated=t["extrapolated"].map({True: "yes", False: "no"}))
+    cols = money_columns(t, names, {"net_loss", "net_loss_low", "net_loss_high", "insured_loss",
+                                    "insured_loss_low", "insured_loss_high"}, cur)
+    out += [graph("duration-graph", fig), html.H3("All sectors, per scenario duration"),
+            table("duration-table", t.drop(columns=["sector", "observed_hours"]), cols)]
+    return out
+
+
+RENDER = {"/": overview, "/sectors": sectors, "/businesses": businesses, "/cascade": cascade,
+          "/insured": insured}
 
 CSS = """
 body { font-family: -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif; margin: 0; color: #222; background: #fafbfc; }

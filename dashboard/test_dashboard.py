@@ -307,6 +307,24 @@ def test_cascade_shows_graph_paths_and_candidates(browser, server):
         assert f">{comp}<" in svg, comp  # every component is drawn, labelled
 
 
+def test_insured_page_shows_payouts_and_the_duration_curve(browser, server):
+    text = open_page(browser, server, "/insured", (By.ID, "duration-table"), "5-insured-duration")
+    if (TABLES / "insured_sector_impact").is_dir():
+        ins = read("insured_sector_impact", incident())
+        for _, r in ins.iterrows():
+            assert r["sector"] in text
+            assert f"{r['insured_loss']:,.2f}" in text, r["sector"]
+            assert f"{r['net_loss']:,.2f}" in text, r["sector"]
+        assert f"policies pay {ins['insured_loss'].sum():,.0f} USD" in text
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#insured-graph .main-svg")) > 0
+    else:
+        assert "only with a policies input" in text
+    d = read("duration_scenarios", incident())
+    for _, r in d[d["sector"] == "ALL"].iterrows():
+        assert f"{r['net_loss']:,.2f}" in text, r["duration_hours"]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#duration-graph .main-svg")) > 0
+
+
 def test_missing_and_empty_outputs_give_a_message(browser, tmp_path):
     """A folder without outputs, and one whose impact tables are gone: words, not a traceback."""
     empty = tmp_path / "empty"
@@ -318,7 +336,7 @@ def test_missing_and_empty_outputs_give_a_message(browser, tmp_path):
     for out, expect in ((empty, "No table incident_summary"), (partial, "No table sector_impact")):
         s = Server(out)
         try:
-            for path in ("/", "/sectors", "/businesses", "/cascade"):
+            for path in ("/", "/sectors", "/businesses", "/cascade", "/insured"):
                 browser.get(s.url + path)
                 WebDriverWait(browser, 15).until(
                     EC.presence_of_element_located((By.CSS_SELECTOR, "#page .missing, #page .card")))

@@ -32,9 +32,11 @@ CHARTS = {
                                "sector_critical_sla", "breakdown_net_loss"],
     "03_cascade.ipynb": ["cascade_graph", "root_cause_candidates", "component_exposure"],
     "04_business_drilldown.ipynb": ["top_businesses", "business_expected_actual", "business_detail"],
+    "05_insured_and_duration.ipynb": ["insured_vs_economic", "loss_vs_duration"],
 }
 # The charts shown in docs/notebooks.md (files in docs/img/).
-PUBLISHED = ["incident_timeline", "sector_net_loss", "cascade_graph", "top_businesses"]
+PUBLISHED = ["incident_timeline", "sector_net_loss", "cascade_graph", "top_businesses", "insured_vs_economic",
+             "loss_vs_duration"]
 
 
 def notebooks() -> list[Path]:

@@ -59,7 +59,7 @@ def executed(out, tmp_path_factory):
 def test_notebooks_found_and_each_has_its_charts_listed():
     names = [p.name for p in run_all.notebooks()]
     assert names == sorted(run_all.CHARTS), "run_all.CHARTS must list the charts of exactly these notebooks"
-    assert len(names) == 4
+    assert len(names) == 5
     every = [c for charts in run_all.CHARTS.values() for c in charts]
     assert len(every) == len(set(every)), "chart names must be unique"
     assert set(run_all.PUBLISHED) <= set(every)
@@ -160,3 +160,41 @@ def test_tables_are_read_from_the_run_the_manifest_commits(tmp_path):
     assert outputs.committed_run(run) == run.resolve(), "a run's own folder reads as itself"
     assert outputs.read_manifest(tmp_path)["run_id"] == "r2"
     assert outputs.committed_run(tmp_path / "runs" / "r1") == (tmp_path / "runs" / "r1").resolve()
+
+
+def test_insured_and_duration_tables_hold_together(out):
+    """What notebook 05 draws: per sector, paid + kept + uninsured is the net loss and each interval
+    holds its estimate; the total duration curve grows with the duration, its ALL row is the sectors'
+    sum, its bands hold the estimates, and `extrapolated` marks exactly the durations beyond twice
+    the observed one."""
+    run = outputs.committed_run(out)
+    if (run / "insured_sector_impact").is_dir():
+        insured = outputs.read_table(run, "insured_sector_impact", [
+            "incident_id", "sector", "net_loss", "insured_loss", "insured_loss_low", "insured_loss_high",
+            "retained_loss", "uninsured_loss", "policies", "policies_triggered"])
+        assert not insured.empty
+        parts = insured["insured_loss"] + insured["retained_loss"] + insured["uninsured_loss"]
+        assert (abs(parts - insured["net_loss"]) <= 1e-6 * insured["net_loss"].abs().clip(lower=1)).all()
+        assert (insured["insured_loss_low"] <= insured["insured_loss"] + 1e-9).all()
+        assert (insured["insured_loss"] <= insured["insured_loss_high"] + 1e-9).all()
+        assert (insured["insured_loss_low"] >= 0).all()
+        assert (insured["policies_triggered"] <= insured["policies"]).all()
+    scenarios = outputs.read_table(run, "duration_scenarios", [
+        "incident_id", "sector", "duration_hours", "net_loss", "net_loss_low", "net_loss_high", "insured_loss",
+        "insured_loss_low", "insured_loss_high", "observed_hours", "extrapolated"])
+    assert not scenarios.empty
+    assert ((scenarios["duration_hours"] > 2 * scenarios["observed_hours"]) == scenarios["extrapolated"]).all()
+    assert (scenarios["net_loss_low"] <= scenarios["net_loss"] + 1e-9).all()
+    assert (scenarios["net_loss"] <= scenarios["net_loss_high"] + 1e-9).all()
+    for incident, rows in scenarios.groupby("incident_id"):
+        total = rows[rows["sector"] == "ALL"].set_index("duration_hours").sort_index()
+        sectors = rows[rows["sector"] != "ALL"].groupby("duration_hours")["net_loss"].sum().sort_index()
+        assert len(total) == len(sectors) > 1, incident
+        assert ((total["net_loss"] - sectors).abs() <= 1e-6 * sectors.abs().clip(lower=1)).all(), incident
+        # The total grows with the duration. One sector's curve may dip where refunds outweigh sales
+        # in a quarter-hour of its baseline (the sample's emergency services between 1 and 2 hours).
+        assert total["net_loss"].is_monotonic_increasing, incident
+        insured = total["insured_loss"]
+        if insured.notna().any():
+            assert insured.is_monotonic_increasing, incident
+            assert (total["insured_loss_low"] <= insured + 1e-9).all() and (insured <= total["insured_loss_high"] + 1e-9).all()

@@ -28,20 +28,26 @@ import org.apache.spark.sql.SparkSession;
 /**
  * duration_scenarios: the net loss had the outage lasted other lengths, per sector and in total.
  *
- * <p>The model: the loss accrues in proportion to the value the hit streams would have carried,
- * minute by minute from the start. Per sector, the net loss at duration D is the measured net loss
- * times E(D) / E(observed), E(d) the counterfactual value of the sector's hit streams over the
- * first d hours from the detected start, each business's
- * level times the mean of the same quarter-hours in the baseline weeks. So the share of the value
- * lost while impaired and the share of it that came back after recovery are the ones measured,
- * held constant, while the hours a longer outage would add are weighted by what they usually carry
- * (a night hour little, a weekday noon much). One outage cannot show how the recovered share falls
- * as an outage lengthens, so the model keeps it; durations beyond twice the observed one, where
- * that and any change in the loss share matter most, are flagged {@code extrapolated}.
+ * <p>The model: an outage that lasts D hours instead of the observed ones keeps every impaired
+ * service's impact start and moves its recovery by D - observed (the failure spreads and recovers
+ * through the same chain; only the root's repair is shorter or longer). Per sector and impaired
+ * service, E(d) is the counterfactual value of the sector's hit streams of that service inside the
+ * service's span so moved: each business's level times the mean of the same quarter-hours in the
+ * baseline weeks. The sector's net loss at D is its measured net loss times the mean of the
+ * services' E(D) / E(observed), each weighted by the service's share of the sector's measured
+ * gross loss: a degraded service carries much value but loses little of it, and its hours must not
+ * set the growth of a loss that the down services make. So the measured loss per unit of value
+ * (the share lost while impaired, less the share that came back after recovery) is held constant,
+ * the hours a longer outage would add are weighted by what they usually carry (a night hour
+ * little, a weekday noon much), and the lags before and after the root's own outage stay as
+ * measured rather than growing with it. One outage cannot show how the recovered share falls as
+ * an outage lengthens, so the model keeps it; durations beyond twice the observed one, where that
+ * and any change in the loss share matter most, are flagged {@code extrapolated}.
  *
  * <p>The interval is the measured net loss's interval scaled by the same ratio: it carries the
  * estimate's noise, not the model's error (which the evaluation measures instead). With policies,
- * {@code insured_loss} is what they would pay at each duration ({@link #insuredLoss}; no interval).
+ * {@code insured_loss} is what they would pay at each duration ({@link #insuredLoss}), with the
+ * payouts at the two ends of the sector's net loss interval as its interval.
  */
 final class DurationScenarios {
 
@@ -65,15 +71,21 @@ final class DurationScenarios {
    * @param downIntervals business_id, intervals: each business's down intervals (epoch seconds)
    */
   static Dataset<Row> compute(SparkSession spark, Dataset<Row> hitStreams, Dataset<Row> businesses,
-      Dataset<Row> sectors, Dataset<Row> transactions, Collection<String> impairedServices, Instant origin,
+      Dataset<Row> sectors, Dataset<Row> transactions, Map<String, Instant[]> impairedSpans, Instant origin,
       double observedHours, double[] durations, int weeks, Dataset<Row> covers, Dataset<Row> downIntervals,
       String incidentId) {
+    Collection<String> impairedServices = impairedSpans.keySet();
     double longest = observedHours;
     for (double d : durations) {
       longest = Math.max(longest, d);
     }
+    // Value accrues from the earliest impact start (the detected start when none is earlier).
     long from = origin.getEpochSecond();
-    long end = from + (long) Math.ceil(longest * 3600 / BUCKET_SECONDS) * BUCKET_SECONDS;
+    for (Instant[] span : impairedSpans.values()) {
+      from = Math.min(from, span[0].getEpochSecond());
+    }
+    // A span ends at most at the incident's end, so shifted by (longest - observed) it ends by origin + longest.
+    long end = origin.getEpochSecond() + (long) Math.ceil(longest * 3600 / BUCKET_SECONDS) * BUCKET_SECONDS;
     if (end - from >= StreamLosses.WEEK) {
       throw new IllegalArgumentException("--duration-hours: scenarios reach at most a week (168 hours)");
     }
@@ -89,52 +101,87 @@ final class DurationScenarios {
         .filter(col("k").between(1, weeks).and(col("shifted").geq(from)))
         .join(broadcast(hitStreams.select("business_id", "service", "level")), new String[] {"business_id", "service"})
         .join(broadcast(businesses.select("business_id", "sector")), "business_id")
-        .groupBy(col("business_id"), col("sector"), floor(col("shifted").minus(from).divide(BUCKET_SECONDS)).as("q"))
+        .join(broadcast(spans(spark, impairedSpans, from)), "service")
+        .groupBy(col("business_id"), col("sector"), col("service"), col("span_start"), col("span_end"),
+            floor(col("shifted").minus(from).divide(BUCKET_SECONDS)).as("q"))
         .agg(sum(col("value").multiply(col("level"))).divide(weeks).as("expected"))
         // Read for the sectors and again for the policies: one row per business and quarter-hour.
         .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> perSectorBucket = perBusinessBucket.groupBy("sector", "q").agg(sum("expected").as("expected"));
+    Dataset<Row> perServiceBucket = perBusinessBucket.groupBy("sector", "service", "span_start", "span_end", "q")
+        .agg(sum("expected").as("expected"));
 
-    // E(d) per sector for the observed duration and each scenario: a quarter-hour counts in
-    // proportion to the part of it inside the first d hours.
+    // E(d) per sector and service for the observed duration and each scenario: a quarter-hour of a
+    // stream counts in proportion to the part of it inside its service's impaired span, that span's
+    // end moved by d - observed.
     List<Column> sums = new ArrayList<>();
-    sums.add(sum(col("expected").multiply(inside(observedHours))).as("e_observed"));
+    sums.add(sum(col("expected").multiply(inside(0))).as("e_observed"));
     for (int i = 0; i < durations.length; i++) {
-      sums.add(sum(col("expected").multiply(inside(durations[i]))).as("e_" + i));
+      sums.add(sum(col("expected").multiply(inside(durations[i] - observedHours))).as("e_" + i));
     }
-    Map<String, Row> accrual = new HashMap<>();
-    // Small: one row per sector.
-    for (Row r : perSectorBucket.groupBy("sector").agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new))
-        .collectAsList()) {
-      accrual.put(r.getString(0), r);
+    // The measured gross loss of each sector's hit streams per service: how much of the sector's
+    // loss each service's value carries (a down service loses all of it, a degraded one a part).
+    Map<String, Double> grossByService = new HashMap<>();
+    for (Row r : hitStreams.join(broadcast(businesses.select("business_id", "sector")), "business_id")
+        .groupBy("sector", "service").agg(sum("gross_loss")).collectAsList()) {
+      grossByService.put(r.getString(0) + "\u0000" + r.getString(1), r.isNullAt(2) ? 0.0 : r.getDouble(2));
+    }
+    // Small: one row per sector and impaired service.
+    Map<String, Accrual> accrual = new HashMap<>();
+    for (Row r : perServiceBucket.groupBy("sector", "service")
+        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new)).collectAsList()) {
+      double[] e = new double[durations.length];
+      for (int i = 0; i < durations.length; i++) {
+        e[i] = r.getDouble(3 + i);
+      }
+      double weight = Math.max(0, grossByService.getOrDefault(r.getString(0) + "\u0000" + r.getString(1), 0.0));
+      accrual.computeIfAbsent(r.getString(0), x -> new Accrual())
+          .add(r.getString(1), r.getDouble(2), e, weight);
     }
 
-    Map<String, Double> netPerValue = new HashMap<>();
-    for (Row s : sectors.select("sector", "net_loss").collectAsList()) {
-      Row a = accrual.get(s.getString(0));
-      double observed = a == null ? 0 : a.getDouble(1);
-      netPerValue.put(s.getString(0), observed > 0 ? s.getDouble(1) / observed : 0.0);
+    // Per sector and service, the sector's net loss (and its interval's ends) per unit of
+    // counterfactual value over the observed spans, the net loss shared among the services as
+    // their gross loss is: what a policy's covered value would lose.
+    Map<String, double[]> netPerValue = new HashMap<>();
+    for (Row s : sectors.select("sector", "net_loss", "net_loss_low", "net_loss_high").collectAsList()) {
+      Accrual a = accrual.get(s.getString(0));
+      if (a == null) {
+        continue;
+      }
+      for (Map.Entry<String, Double> share : a.lossShares().entrySet()) {
+        double observed = a.observed.get(share.getKey());
+        double[] perValue = new double[3];
+        for (int j = 0; j < 3; j++) {
+          perValue[j] = observed > 0 ? s.getDouble(1 + j) * share.getValue() / observed : 0.0;
+        }
+        netPerValue.put(s.getString(0) + "\u0000" + share.getKey(), perValue);
+      }
     }
-    Map<String, double[]> insured = covers == null ? null
+    Map<String, double[][]> insured = covers == null ? null
         : insuredLoss(spark, perBusinessBucket, covers, downIntervals, netPerValue, from, observedHours, durations);
     perBusinessBucket.unpersist();
 
     List<Row> rows = new ArrayList<>();
     double[] insuredTotal = new double[durations.length];
+    double[][] insuredSpread = new double[durations.length][2];
     double[][] total = new double[durations.length][3];
     double[][] totalSpread = new double[durations.length][2];
     for (Row s : sectors.select("sector", "net_loss", "net_loss_low", "net_loss_high").collectAsList()) {
       String sector = s.getString(0);
-      Row a = accrual.get(sector);
-      double observed = a == null ? 0 : a.getDouble(1);
+      Accrual a = accrual.get(sector);
       for (int i = 0; i < durations.length; i++) {
-        double ratio = observed > 0 ? a.getDouble(2 + i) / observed : 0;
+        double ratio = a == null ? 0 : a.ratio(i);
         double net = s.getDouble(1) * ratio;
         double low = s.getDouble(2) * ratio;
         double high = s.getDouble(3) * ratio;
-        Double paid = insured == null ? null : insured.getOrDefault(sector, new double[durations.length])[i];
+        double[][] payouts = insured == null ? null : insured.getOrDefault(sector, new double[3][durations.length]);
+        Double[] paid = payouts == null ? new Double[3]
+            : interval(payouts[0][i], payouts[1][i], payouts[2][i]);
         rows.add(row(incidentId, sector, durations[i], net, low, high, paid, observedHours));
-        insuredTotal[i] += paid == null ? 0 : paid;
+        if (payouts != null) {
+          insuredTotal[i] += paid[0];
+          insuredSpread[i][0] += (paid[0] - paid[1]) * (paid[0] - paid[1]);
+          insuredSpread[i][1] += (paid[2] - paid[0]) * (paid[2] - paid[0]);
+        }
         total[i][0] += net;
         totalSpread[i][0] += (net - low) * (net - low);
         totalSpread[i][1] += (high - net) * (high - net);
@@ -143,23 +190,89 @@ final class DurationScenarios {
     for (int i = 0; i < durations.length; i++) {
       double net = total[i][0];
       // Sectors' estimates are independent: their distances to each end add in squares.
+      // Sectors' payouts rest on their own net losses: their distances to each end add in squares too.
+      Double[] paid = insured == null ? new Double[3] : new Double[] {insuredTotal[i],
+          Math.max(0, insuredTotal[i] - Math.sqrt(insuredSpread[i][0])), insuredTotal[i] + Math.sqrt(insuredSpread[i][1])};
       rows.add(row(incidentId, TOTAL, durations[i], net, net - Math.sqrt(totalSpread[i][0]),
-          net + Math.sqrt(totalSpread[i][1]), insured == null ? null : insuredTotal[i], observedHours));
+          net + Math.sqrt(totalSpread[i][1]), paid, observedHours));
     }
     return spark.createDataFrame(rows, Schemas.DURATION_SCENARIOS);
   }
 
-  /** The share of quarter-hour q inside the first {@code hours} of the window. */
-  private static Column inside(double hours) {
-    double limit = hours * 3600;
-    return least(lit(1.0), greatest(lit(0.0),
-        lit(limit).minus(col("q").multiply(BUCKET_SECONDS)).divide((double) BUCKET_SECONDS)));
+  /** One sector's E per impaired service, at the observed duration and each scenario, and its measured gross loss. */
+  private static final class Accrual {
+    final Map<String, Double> observed = new HashMap<>();
+    final Map<String, double[]> scenarios = new HashMap<>();
+    final Map<String, Double> gross = new HashMap<>();
+
+    void add(String service, double eObserved, double[] e, double grossLoss) {
+      observed.put(service, eObserved);
+      scenarios.put(service, e);
+      gross.put(service, grossLoss);
+    }
+
+    /**
+     * Each service's share of the sector's loss: its measured gross loss over the sector's, among
+     * the services with value in the observed spans; by value when none lost anything.
+     */
+    Map<String, Double> lossShares() {
+      Map<String, Double> shares = new HashMap<>();
+      double grossTotal = 0;
+      double valueTotal = 0;
+      for (String service : observed.keySet()) {
+        if (observed.get(service) > 0) {
+          grossTotal += gross.get(service);
+          valueTotal += observed.get(service);
+        }
+      }
+      for (String service : observed.keySet()) {
+        if (observed.get(service) > 0) {
+          shares.put(service, grossTotal > 0 ? gross.get(service) / grossTotal : observed.get(service) / valueTotal);
+        }
+      }
+      return shares;
+    }
+
+    /** Scenario i's net loss over the observed one's: each service's E ratio, weighted by its share of the loss. */
+    double ratio(int i) {
+      double ratio = 0;
+      for (Map.Entry<String, Double> share : lossShares().entrySet()) {
+        ratio += share.getValue() * scenarios.get(share.getKey())[i] / observed.get(share.getKey());
+      }
+      return ratio;
+    }
+  }
+
+  /**
+   * The share of quarter-hour q inside its stream's impaired span [span_start, span_end + shift),
+   * seconds from the origin; the span never ends before it starts.
+   */
+  private static Column inside(double shiftHours) {
+    Column qStart = col("q").multiply(BUCKET_SECONDS);
+    Column spanEnd = greatest(col("span_start"), col("span_end").plus(shiftHours * 3600));
+    return greatest(lit(0.0), least(qStart.plus(BUCKET_SECONDS), spanEnd).minus(greatest(qStart, col("span_start"))))
+        .divide((double) BUCKET_SECONDS);
+  }
+
+  /** service, span_start, span_end: each impaired service's impact span, seconds from {@code from}. */
+  private static Dataset<Row> spans(SparkSession spark, Map<String, Instant[]> impairedSpans, long from) {
+    List<Row> rows = new ArrayList<>();
+    impairedSpans.forEach((service, span) -> rows.add(RowFactory.create(service,
+        (double) (span[0].getEpochSecond() - from), (double) (span[1].getEpochSecond() - from))));
+    return spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("service", "string")
+        .add("span_start", "double").add("span_end", "double"));
   }
 
   private static Row row(String incidentId, String sector, double hours, double net, double low, double high,
-      Double insuredLoss, double observedHours) {
-    return RowFactory.create(incidentId, sector, hours, net, Math.min(low, high), Math.max(low, high), insuredLoss,
-        observedHours, hours > EXTRAPOLATION_FACTOR * observedHours);
+      Double[] insuredLoss, double observedHours) {
+    return RowFactory.create(incidentId, sector, hours, net, Math.min(low, high), Math.max(low, high), insuredLoss[0],
+        insuredLoss[1], insuredLoss[2], observedHours, hours > EXTRAPOLATION_FACTOR * observedHours);
+  }
+
+  /** The estimate and the smallest and largest of it and the payouts at the net loss's two ends. */
+  private static Double[] interval(double estimate, double atLow, double atHigh) {
+    return new Double[] {estimate, Math.min(estimate, Math.min(atLow, atHigh)),
+        Math.max(estimate, Math.max(atLow, atHigh))};
   }
 
   /**
@@ -170,13 +283,17 @@ final class DurationScenarios {
    * sector's net loss per unit of counterfactual value over the observed hours; a parametric policy
    * pays its rate for each hour of cover; retention and limit as in insured_impact.
    */
-  private static Map<String, double[]> insuredLoss(SparkSession spark, Dataset<Row> perBusinessBucket,
-      Dataset<Row> covers, Dataset<Row> downIntervals, Map<String, Double> netPerValue, long from,
+  private static Map<String, double[][]> insuredLoss(SparkSession spark, Dataset<Row> perBusinessBucket,
+      Dataset<Row> covers, Dataset<Row> downIntervals, Map<String, double[]> netPerValue, long from,
       double observedHours, double[] durations) {
     List<Row> kappa = new ArrayList<>();
-    netPerValue.forEach((sector, k) -> kappa.add(RowFactory.create(sector, k)));
+    netPerValue.forEach((key, k) -> {
+      String[] parts = key.split("\u0000", 2);
+      kappa.add(RowFactory.create(parts[0], parts[1], k[0], k[1], k[2]));
+    });
     Dataset<Row> perValue = spark.createDataFrame(kappa, new org.apache.spark.sql.types.StructType()
-        .add("sector", "string").add("net_per_value", "double"));
+        .add("sector", "string").add("service", "string").add("per_value_0", "double").add("per_value_1", "double")
+        .add("per_value_2", "double"));
     Dataset<Row> firstDown = downIntervals.select(col("business_id"),
         org.apache.spark.sql.functions.expr("array_min(transform(intervals, x -> x.down_start))").minus(from)
             .as("down_offset"));
@@ -185,7 +302,7 @@ final class DurationScenarios {
             "downtime_seconds")
         .join(firstDown, "business_id");
     Dataset<Row> joined = perBusinessBucket.join(broadcast(policies), "business_id")
-        .join(broadcast(perValue), "sector");
+        .join(broadcast(perValue), new String[] {"sector", "service"});
     Column qStart = col("q").multiply(BUCKET_SECONDS);
     List<Column> sums = new ArrayList<>();
     for (int i = 0; i < durations.length; i++) {
@@ -194,29 +311,39 @@ final class DurationScenarios {
       Column coverEnd = col("down_offset").plus(down);
       Column overlap = greatest(lit(0.0), least(qStart.plus(BUCKET_SECONDS), coverEnd).minus(greatest(qStart, coverStart)))
           .divide((double) BUCKET_SECONDS);
-      sums.add(sum(col("expected").multiply(least(lit(1.0), overlap))).as("v_" + i));
+      // The loss inside the cover at the net loss and at its interval's two ends (j = 0, 1, 2).
+      for (int j = 0; j < 3; j++) {
+        sums.add(sum(col("expected").multiply(least(lit(1.0), overlap)).multiply(col("per_value_" + j)))
+            .as("v_" + j + "_" + i));
+      }
     }
     Dataset<Row> perPolicy = joined.groupBy("policy_id", "sector", "kind", "waiting_seconds", "retention", "cap",
-            "payout_per_hour", "downtime_seconds", "down_offset", "net_per_value")
+            "payout_per_hour", "downtime_seconds", "down_offset")
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+    // At the estimate and at each end of the sector's net loss interval (a payout never falls as
+    // the loss grows, and one sector's policies all rest on the same net loss: their ends add up).
     List<Column> payouts = new ArrayList<>();
-    for (int i = 0; i < durations.length; i++) {
-      Column down = downtimeAt(durations[i], observedHours);
-      Column coveredSeconds = greatest(lit(0.0), down.minus(col("waiting_seconds")));
-      Column amount = when(col("kind").equalTo("parametric"),
-          col("payout_per_hour").multiply(coveredSeconds).divide(3600.0))
-          .otherwise(col("v_" + i).multiply(col("net_per_value")));
-      Column past = when(coveredSeconds.gt(0), greatest(lit(0.0), amount.minus(coalesce(col("retention"), lit(0.0)))))
-          .otherwise(0.0);
-      payouts.add(sum(when(col("cap").isNull(), past).otherwise(least(past, col("cap")))).as("p_" + i));
+    for (int j = 0; j < 3; j++) {
+      for (int i = 0; i < durations.length; i++) {
+        Column down = downtimeAt(durations[i], observedHours);
+        Column coveredSeconds = greatest(lit(0.0), down.minus(col("waiting_seconds")));
+        Column amount = when(col("kind").equalTo("parametric"),
+            col("payout_per_hour").multiply(coveredSeconds).divide(3600.0))
+            .otherwise(col("v_" + j + "_" + i));
+        Column past = when(coveredSeconds.gt(0), greatest(lit(0.0), amount.minus(coalesce(col("retention"), lit(0.0)))))
+            .otherwise(0.0);
+        payouts.add(sum(when(col("cap").isNull(), past).otherwise(least(past, col("cap")))).as("p_" + j + "_" + i));
+      }
     }
-    Map<String, double[]> out = new HashMap<>();
+    Map<String, double[][]> out = new HashMap<>();
     // Small: one row per sector.
     for (Row r : perPolicy.groupBy("sector").agg(payouts.get(0), payouts.subList(1, payouts.size())
         .toArray(Column[]::new)).collectAsList()) {
-      double[] values = new double[durations.length];
-      for (int i = 0; i < durations.length; i++) {
-        values[i] = r.getDouble(1 + i);
+      double[][] values = new double[3][durations.length];
+      for (int j = 0; j < 3; j++) {
+        for (int i = 0; i < durations.length; i++) {
+          values[j][i] = r.getDouble(1 + j * durations.length + i);
+        }
       }
       out.put(r.getString(0), values);
     }

@@ -164,10 +164,12 @@ public final class ImpactStage {
       Instant windowEnd = windowEnd(incident, recoveryHours);
       Instant preStart = levelStart(incident, levelHours);
       Map<String, Instant> impaired = new LinkedHashMap<>();
+      Map<String, Instant[]> impairedSpans = new LinkedHashMap<>();
       List<Row> downRows = new ArrayList<>();
       for (ComponentImpact i : finding.impacts()) {
         if (i.userFacing() && i.state() != Cascade.State.UP) {
           impaired.put(i.component(), i.impactEnd());
+          impairedSpans.put(i.component(), new Instant[] {i.impactStart(), i.impactEnd()});
           if (i.state() == Cascade.State.DOWN) {
             downRows.add(RowFactory.create(i.component(), i.impactStart().getEpochSecond(),
                 i.downEnd().getEpochSecond()));
@@ -301,7 +303,7 @@ public final class ImpactStage {
       if (durationHours != null) {
         try (StageTimer.Stage durationStage = timer.start("impact.durations")) {
           durations = DurationScenarios.compute(spark, streams.filter(col("hit")), business, sectors,
-              data.transactions().accepted(), impaired.keySet(), incident.start(),
+              data.transactions().accepted(), impairedSpans, incident.start(),
               Duration.between(incident.start(), incident.end()).toSeconds() / 3600.0, durationHours, baselineWeeks,
               data.policies() == null ? null : InsuredImpact.covers(data.policies().accepted(), downByBusiness),
               downByBusiness, incident.id());

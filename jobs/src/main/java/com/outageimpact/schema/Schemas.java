@@ -328,6 +328,8 @@ public final class Schemas {
       .add("net_loss_low", DOUBLE, false)
       .add("net_loss_high", DOUBLE, false)
       .add("insured_loss", DOUBLE, true)
+      .add("insured_loss_low", DOUBLE, true)
+      .add("insured_loss_high", DOUBLE, true)
       .add("observed_hours", DOUBLE, false)
       .add("extrapolated", BOOLEAN, false);
 

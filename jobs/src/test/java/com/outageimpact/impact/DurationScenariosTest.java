@@ -29,11 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
  * that duration, and its ratio to the observed duration's within 15% of the truth's (that 2.5 SD is
  * wide on a scenario this small; the ratio is the model's own part); sectors printed; beyond twice
  * the observed duration, flagged extrapolated; the total insured loss at each duration within
- * max(10%, 2.5 SD of the covers' noise) of that run's truth/policies. One seed: issue #21 asks for 10.
+ * max(10%, 2.5 SD of the covers' noise) of that run's truth/policies. One seed, in CI; the ten seeds issue #21
+ * asks for are InsuredDurationEvaluation's (docs/impact.md).
  */
 class DurationScenariosTest {
 
-  /** The total's growth with duration against the truth's: measured +11.6% at half, +5.7% at double (seed 43). */
+  /**
+   * The total's growth with duration against the truth's: measured +7.6% at half, +6.4% at double
+   * (seed 43; +11.5% and +5.7% with one window from the detected start, weighted by value alone).
+   */
   private static final double RATIO_TOLERANCE = 0.15;
 
   private final SparkSession spark = SparkTestSession.get();
@@ -108,11 +112,15 @@ class DurationScenariosTest {
           .first();
       double truth = ((Number) paid.get(0)).doubleValue();
       double sd = paid.getDouble(1);
-      double estimate = estimated.get(key("ALL", incidentHours.get(m))).getAs("insured_loss");
+      Row scenario = estimated.get(key("ALL", incidentHours.get(m)));
+      double estimate = scenario.getAs("insured_loss");
+      double low = scenario.getAs("insured_loss_low");
+      double high = scenario.getAs("insured_loss_high");
+      assertTrue(0 <= low && low <= estimate && estimate <= high, "insured interval at " + m + ": " + scenario);
       double tolerance = Math.max(0.10 * truth, 2.5 * sd);
-      report.append(String.format("  insured at %.1f h: %.2f, true %.2f, error %+.1f%% (%+.2f SD of the covers),"
-          + " tolerance %.2f%n", incidentHours.get(m), estimate, truth, 100 * (estimate / truth - 1),
-          (estimate - truth) / sd, tolerance));
+      report.append(String.format("  insured at %.1f h: %.2f [%.2f, %.2f], true %.2f, error %+.1f%% (%+.2f SD of the"
+          + " covers), tolerance %.2f%n", incidentHours.get(m), estimate, low, high, truth,
+          100 * (estimate / truth - 1), (estimate - truth) / sd, tolerance));
       if (Math.abs(estimate - truth) > tolerance) {
         failures.add("insured loss at " + incidentHours.get(m) + " h");
       }
