@@ -265,7 +265,7 @@ class ClusterRunIT {
       fail("executor kill: " + killer.failure.get() + tails());
     }
     assertTrue(killer.killedAt != null, "the executor was never killed while a stage reading shuffle output of the "
-        + "transactions' preparation or aggregation had tasks running (" + killer.observed + ")" + tails());
+        + "transactions' preparation or aggregation had tasks running (" + killer.observed() + ")" + tails());
 
     // What the kill did, from the driver's event log: the running tasks failed, the shuffle output
     // they read was computed again (its stage, skipped when the job started, ran after the
@@ -279,7 +279,7 @@ class ClusterRunIT {
         + ", " + killer.runningTasks + " task(s) running, parent stage(s) " + killer.parentStages + "); "
         + events.failedTasks().size() + " failed task(s) " + events.failedTasks() + "; stage attempts after the first: "
         + events.resubmittedStages() + "; parent stage(s) run again after the executor was removed: " + rerunParents
-        + "; plain run: " + plainRunFigures;
+        + "; plain run: " + plainRunFigures + "; before the kill: " + killer.observed();
     TIMINGS.put("5 cluster run, executor killed", seconds(Duration.ofNanos(runNanos)) + ", kill landed "
         + seconds(Duration.ofNanos(killer.killedAt)) + " after submit; executor " + killer.killedExecutor
         + " killed, new executor " + killer.replacement + " registered "
@@ -287,7 +287,7 @@ class ClusterRunIT {
         + figures + " (load " + load() + ")");
     System.out.println("[cluster-it] 5 cluster run, executor killed: " + TIMINGS.get("5 cluster run, executor killed"));
     assertTrue(killer.replacement != null,
-        "no new executor replaced the killed one " + killer.killedExecutor + " (" + killer.observed + ")");
+        "no new executor replaced the killed one " + killer.killedExecutor + " (" + killer.observed() + ")");
     assertTrue(failedInKilledStage.size() >= killer.runningTasks,
         "each task running on the killed executor failed: " + figures);
     assertTrue(failedInKilledStage.stream().anyMatch(t -> t.contains("ExecutorLostFailure")),
@@ -295,6 +295,52 @@ class ClusterRunIT {
     assertFalse(events.resubmittedStages().isEmpty(), "a stage was submitted again after the kill: " + figures);
     assertFalse(rerunParents.isEmpty(), "the shuffle output that existed at the kill was computed again: " + figures);
     assertSameOutputs(embeddedOut, out);
+  }
+
+  /**
+   * {@code reporter_hash} reaches no output (issue 24): every run of 16 hex digits in every row of every
+   * published table (the rejects' raw lines and details included) and in the manifest is looked up
+   * among the reporter fields of the reports input, whose generated bad rows include malformed
+   * lines. Read from the embedded run's output, which the cluster runs must equal.
+   */
+  @Test
+  @Order(3)
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void noOutputHoldsAReporterHash() throws IOException {
+    Set<String> reporters = new java.util.HashSet<>();
+    try (Stream<Path> files = Files.walk(data.resolve("reports"))) {
+      for (Path csv : files.filter(p -> p.toString().endsWith(".csv")).toList()) {
+        for (String line : Files.readAllLines(csv)) {
+          String last = line.substring(line.lastIndexOf(',') + 1);
+          if (last.matches("[0-9a-f]{16}")) {
+            reporters.add(last);
+          }
+        }
+      }
+    }
+    assertTrue(reporters.size() > 1000, "the reports' reporter fields: " + reporters.size());
+    java.util.regex.Pattern hex = java.util.regex.Pattern.compile("[0-9a-f]{16,}");
+    JsonNode manifest = JSON.readTree(embeddedOut.resolve("manifest.json").toFile());
+    List<String> texts = new ArrayList<>(List.of(manifest.toString()));
+    long rows = 0;
+    for (JsonNode output : manifest.get("outputs")) {
+      for (Row row : SparkTestSession.get().read().parquet(Published.table(embeddedOut, output.asText())).collectAsList()) {
+        texts.add(output.asText() + ": " + row);
+        rows++;
+      }
+    }
+    assertTrue(rows > 100 && texts.stream().anyMatch(t -> t.startsWith("rejects/reports: ")),
+        "rows read: " + rows + ", with reports rejects");
+    for (String text : texts) {
+      java.util.regex.Matcher m = hex.matcher(text);
+      while (m.find()) {
+        for (int i = 0; i + 16 <= m.group().length(); i++) {
+          assertFalse(reporters.contains(m.group().substring(i, i + 16)), "a reporter_hash in " + text);
+        }
+      }
+    }
+    System.out.println("[cluster-it] no reporter_hash (" + reporters.size() + " values) in " + rows
+        + " output rows and the manifest");
   }
 
   // ---- the driver kill ------------------------------------------------------------------
@@ -369,11 +415,12 @@ class ClusterRunIT {
   // ---- the executor kill ----------------------------------------------------------------
 
   /**
-   * Watches the driver's REST API for a running job of the transactions' preparation or
-   * aggregation whose last stage (the one reading the shuffle output of the job's other stages,
-   * all of which are computed before it starts) has tasks running. Then freezes the executor JVM
-   * (SIGSTOP), checks through the REST API that those tasks are still running, and kills it
-   * (SIGKILL); if they finished in between, resumes it and waits for the next such stage. Then
+   * Watches the driver's REST API (its active stages, one small request every few milliseconds)
+   * for a stage of the transactions' preparation or aggregation with tasks running. Then freezes
+   * the executor JVM (SIGSTOP) and, while nothing can finish, checks through the REST API that the
+   * stage is the last of a running job of two or more stages (so it reads shuffle output of the
+   * job's other stages, all computed before it starts) and still has tasks running; then kills the
+   * executor (SIGKILL). Otherwise it resumes the executor and waits for the next such stage. Then
    * waits for the application to get a new executor.
    */
   private static final class ExecutorKiller implements Runnable {
@@ -389,11 +436,17 @@ class ClusterRunIT {
     volatile List<Integer> parentStages = List.of();
     volatile String killedExecutor;
     volatile String replacement;
-    volatile String observed = "no job of the preparation or aggregation seen running";
+    /** What was seen and why each freeze was undone, for the failure message and the timings. */
+    final List<String> resumed = new CopyOnWriteArrayList<>();
+    volatile int polls;
 
     ExecutorKiller(Started driver, long t0) {
       this.driver = driver;
       this.t0 = t0;
+    }
+
+    String observed() {
+      return polls + " look(s) at the active stages; " + resumed.size() + " freeze(s) undone " + resumed;
     }
 
     @Override
@@ -401,49 +454,65 @@ class ClusterRunIT {
       try {
         String api = "http://127.0.0.1:" + driverUiPort(driver) + "/api/v1/applications";
         String app = null;
+        Set<Integer> notLast = new java.util.HashSet<>();
         while (driver.process().isAlive() && killedAt == null) {
           if (app == null) {
             JsonNode apps = getJson(api);
             app = apps != null && apps.size() > 0 ? apps.get(0).path("id").asText() : null;
           }
-          JsonNode jobs = app == null ? null : getJson(api + "/" + app + "/jobs?status=running");
-          for (JsonNode job : jobs == null ? List.<JsonNode>of() : toList(jobs)) {
-            String description = job.path("description").asText("");
-            List<Integer> stages = new ArrayList<>();
-            job.path("stageIds").forEach(id -> stages.add(id.asInt()));
-            if (!(description.startsWith(AGGREGATION) || description.equals(RunJob.PREPARE_JOB)) || stages.size() < 2) {
-              continue;
-            }
-            int last = java.util.Collections.max(stages);
-            JsonNode stage = activeAttempt(getJson(api + "/" + app + "/stages/" + last));
-            observed = "last seen: job " + job.path("jobId").asText() + " (" + description + "), stage " + last + " "
-                + (stage == null ? "not active" : "with " + stage.path("numActiveTasks").asInt() + " task(s) running");
-            if (stage == null || stage.path("numActiveTasks").asInt() < 1) {
+          JsonNode active = app == null ? null : getJson(api + "/" + app + "/stages?status=active");
+          polls++;
+          for (JsonNode stage : active == null ? List.<JsonNode>of() : toList(active)) {
+            String description = stage.path("description").asText("");
+            int id = stage.path("stageId").asInt();
+            if (!(description.startsWith(AGGREGATION) || description.equals(RunJob.PREPARE_JOB))
+                || stage.path("numActiveTasks").asInt() < 1 || notLast.contains(id)) {
               continue;
             }
             ProcessHandle executor = executorProcess();
             signal(executor, "STOP");
             // Let the driver hear of any task that ended just before the stop, then look again.
-            Thread.sleep(1500);
-            JsonNode frozen = activeAttempt(getJson(api + "/" + app + "/stages/" + last));
-            if (frozen == null || frozen.path("numActiveTasks").asInt() < 1
-                || frozen.path("numCompleteTasks").asInt() != stage.path("numCompleteTasks").asInt()) {
+            Thread.sleep(1000);
+            JsonNode job = null;
+            for (JsonNode running : toList(Optional.ofNullable(getJson(api + "/" + app + "/jobs?status=running"))
+                .orElse(JSON.createArrayNode()))) {
+              for (JsonNode stageId : running.path("stageIds")) {
+                if (stageId.asInt() == id) {
+                  job = running;
+                }
+              }
+            }
+            List<Integer> stages = new ArrayList<>();
+            if (job != null) {
+              job.path("stageIds").forEach(s -> stages.add(s.asInt()));
+            }
+            JsonNode frozen = activeAttempt(getJson(api + "/" + app + "/stages/" + id));
+            String why = null;
+            if (stages.size() < 2 || java.util.Collections.max(stages) != id) {
+              notLast.add(id);
+              why = "not the last stage of a job of two or more: job " + (job == null ? "?" : job.path("jobId").asText())
+                  + " " + stages;
+            } else if (frozen == null || frozen.path("numActiveTasks").asInt() < 1) {
+              why = "its tasks ended before the stop";
+            }
+            if (why != null) {
               signal(executor, "CONT");
+              resumed.add("stage " + id + ": " + why);
               continue;
             }
             killedExecutor = activeExecutorIds(getJson(api + "/" + app + "/executors")).stream().findFirst().orElse("?");
             executor.destroyForcibly();
             killedAt = System.nanoTime() - t0;
-            killedJob = job.path("jobId").asText();
-            killedStage = last;
+            killedJob = job.path("jobId").asText() + " (" + description + ")";
+            killedStage = id;
             killedStageName = frozen.path("name").asText();
             runningTasks = frozen.path("numActiveTasks").asInt();
-            stages.remove(Integer.valueOf(last));
+            stages.remove(Integer.valueOf(id));
             parentStages = List.copyOf(stages);
             executor.onExit().get(30, TimeUnit.SECONDS);
             break;
           }
-          Thread.sleep(30);
+          Thread.sleep(10);
         }
         if (killedAt == null) {
           return;
@@ -649,6 +718,9 @@ class ClusterRunIT {
         "--conf", "spark.eventLog.dir=" + events.toUri(),
         "--conf", "spark.eventLog.compress=false",
         "--conf", "spark.eventLog.rolling.enabled=false",
+        // The REST API shows a task as running from its start (by default a stage's figures are
+        // written at most every 100 ms, so a task shorter than that may never show as running).
+        "--conf", "spark.ui.liveUpdate.period=0",
         "--class", Main.class.getName(), jobJar.toString(),
         "run", "--data", data.toString(), "--out", out.toString()));
   }
