@@ -488,10 +488,11 @@ class ClusterRunIT {
             }
             JsonNode frozen = activeAttempt(getJson(api + "/" + app + "/stages/" + id));
             String why = null;
-            if (stages.size() < 2 || java.util.Collections.max(stages) != id) {
+            if (job == null) {
+              why = "its job ended before the stop";
+            } else if (stages.size() < 2 || java.util.Collections.max(stages) != id) {
               notLast.add(id);
-              why = "not the last stage of a job of two or more: job " + (job == null ? "?" : job.path("jobId").asText())
-                  + " " + stages;
+              why = "not the last stage of a job of two or more: job " + job.path("jobId").asText() + " " + stages;
             } else if (frozen == null || frozen.path("numActiveTasks").asInt() < 1) {
               why = "its tasks ended before the stop";
             }
