@@ -1,6 +1,7 @@
 package com.outageimpact;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -23,10 +24,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -46,10 +49,20 @@ import org.junit.jupiter.api.Timeout;
  * The {@code run} job on a real Spark standalone cluster: a Master and a Worker as separate JVMs
  * on 127.0.0.1, started from the Maven jars (a SPARK_HOME whose jars/ the build fills), the
  * packaged job jar submitted with SparkSubmit in client mode, as {@code spark-submit} would.
- * Its outputs must equal the embedded (local[2]) run's on the same generated scenario, once
- * plainly and once with the executor JVM killed while the transactions are worked on: the first
- * of the job that prepares them (parse, check, de-duplicate, keep) and the impact's aggregation
- * of them seen running. The preparation comes first and is the longer, so the kill lands there.
+ * Its outputs must equal the embedded (local[2]) run's on the same generated scenario, in two
+ * fault tests:
+ *
+ * <ul>
+ *   <li>The driver killed ({@code kill -9}) while the run writes a table into its run folder, over
+ *       an output folder that holds a committed run: that run stays committed and whole; the same
+ *       command run again (uninterrupted) removes the killed run's folder and publishes what the
+ *       embedded run does, with no failed task and no stage run twice (its event log).
+ *   <li>The executor JVM killed while tasks of a stage of the transactions' preparation or
+ *       aggregation run and read shuffle output that only that executor held (the executor is
+ *       frozen first, so that the kill cannot miss the running tasks). The driver's event log
+ *       must show the lost work redone: the running tasks failed, the shuffle output they read
+ *       was computed again, and a stage was submitted again; then the outputs must match.
+ * </ul>
  *
  * <p>Both cluster runs use Kryo (a common cluster default): values that only Java serialization
  * handles show here, because on a cluster broadcasts and cached blocks really are deserialized
@@ -99,6 +112,8 @@ class ClusterRunIT {
   private static String masterUrl;
   private static int masterUiPort;
   private static Started worker;
+  /** The failed tasks and resubmitted stages of the uninterrupted cluster run (for the executor-loss test's figures). */
+  private static String plainRunFigures = "(not run)";
 
   /** A child JVM this test started, and where its output goes. */
   record Started(String name, Process process, Path log) {}
@@ -181,24 +196,64 @@ class ClusterRunIT {
 
   @Test
   @Order(1)
-  @Timeout(value = 11, unit = TimeUnit.MINUTES)
-  void submittedToAStandaloneClusterItPublishesWhatTheEmbeddedRunDoes() throws Exception {
+  @Timeout(value = 13, unit = TimeUnit.MINUTES)
+  void aRunWhoseDriverIsKilledWhileWritingIsRedoneByTheSameCommandAndPublishesWhatTheEmbeddedRunDoes()
+      throws Exception {
+    // The output folder already holds a committed run (the embedded one's, copied), as when a run
+    // is repeated: the killed run must leave it whole and committed.
     Path out = work.resolve("out-cluster");
+    copyRecursively(embeddedOut, out);
+    Path manifestFile = out.resolve("manifest.json");
+    String committedBefore = Files.readString(manifestFile);
+    String committedFolder = JSON.readTree(committedBefore).path("tables").asText();
+    Map<String, Long> committedFiles = listing(out.resolve(committedFolder));
+    assertTrue(committedFolder.startsWith("runs/") && !committedFiles.isEmpty(), "the copied run: " + committedFolder);
+
     long t0 = System.nanoTime();
+    Started killedDriver = submit("driver-killed", out);
+    DriverKill kill = killTheDriverWhileItWrites(killedDriver, out, Set.of(committedFolder));
+    TIMINGS.put("4a cluster run, driver killed", "kill -9 " + seconds(Duration.ofNanos(System.nanoTime() - t0))
+        + " after submit, while " + kill.writing() + " was being written (load " + load() + ")");
+    System.out.println("[cluster-it] 4a cluster run, driver killed: " + TIMINGS.get("4a cluster run, driver killed"));
+    // Nothing of the killed run is committed: the same manifest, naming the same whole run.
+    assertEquals(committedBefore, Files.readString(manifestFile), "the manifest after the driver was killed");
+    assertEquals(committedFiles, listing(out.resolve(committedFolder)), "the committed run's files after the kill");
+    assertTrue(Files.isDirectory(out.resolve(kill.runFolder())), "the killed run left its folder " + kill.runFolder());
+    awaitNoApplicationRunning();
+
+    t0 = System.nanoTime();
     Started driver = submit("plain", out);
     awaitSuccess(driver);
-    timing("4 cluster run, plain", t0);
+    timing("4b cluster run, the same command again (uninterrupted)", t0);
+    JsonNode manifest = JSON.readTree(manifestFile.toFile());
+    String published = manifest.path("tables").asText();
+    assertEquals("runs/" + manifest.path("run_id").asText(), published, "the manifest names the new run's folder");
+    assertEquals(committedFolder, manifest.path("previous_tables").asText(), "the run before it is the copied one");
+    assertTrue(Files.isRegularFile(out.resolve(published).resolve("manifest.json")), "the new run's folder is complete");
+    assertFalse(Files.exists(out.resolve(kill.runFolder())), "the killed run's folder was cleaned up: " + kill.runFolder());
+    try (Stream<Path> top = Files.list(out); Stream<Path> runs = Files.list(out.resolve("runs"))) {
+      assertEquals(List.of("manifest.json", "runs"), top.map(p -> p.getFileName().toString()).sorted().toList(),
+          "only the manifest and the run folders at the top of the output (no commit record left)");
+      assertEquals(Set.of(published, committedFolder),
+          runs.map(p -> "runs/" + p.getFileName()).collect(Collectors.toSet()), "the run folders kept");
+    }
     assertSameOutputs(embeddedOut, out);
+    // What the executor-loss test counts is nothing in a run without a fault.
+    EventLog events = EventLog.of(driver);
+    plainRunFigures = events.failedTasks().size() + " failed task(s), " + events.resubmittedStages().size()
+        + " stage(s) submitted again";
+    assertEquals(List.of(), events.failedTasks(), "failed tasks in an uninterrupted run");
+    assertEquals(List.of(), events.resubmittedStages(), "stage attempts after the first in an uninterrupted run");
   }
 
   @Test
   @Order(2)
   @Timeout(value = 11, unit = TimeUnit.MINUTES)
-  void itSurvivesLosingTheExecutorDuringTheTransactionAggregation() throws Exception {
+  void itRedoesTheWorkLostWithTheExecutorKilledWhileTasksReadShuffleOutput() throws Exception {
     Path out = work.resolve("out-cluster-executor-loss");
     long t0 = System.nanoTime();
     Started driver = submit("executor-loss", out);
-    Killer killer = new Killer(driver, t0);
+    ExecutorKiller killer = new ExecutorKiller(driver, t0);
     Thread killerThread = new Thread(killer, "executor-killer");
     killerThread.setDaemon(true);
     killerThread.start();
@@ -209,44 +264,189 @@ class ClusterRunIT {
     if (killer.failure.get() != null) {
       fail("executor kill: " + killer.failure.get() + tails());
     }
-    assertTrue(killer.killedAt != null,
-        "the executor was never killed while the transactions were prepared or aggregated (" + killer.observed + ")" + tails());
+    assertTrue(killer.killedAt != null, "the executor was never killed while a stage reading shuffle output of the "
+        + "transactions' preparation or aggregation had tasks running (" + killer.observed() + ")" + tails());
+
+    // What the kill did, from the driver's event log: the running tasks failed, the shuffle output
+    // they read was computed again (its stage, skipped when the job started, ran after the
+    // executor was removed), and a stage was submitted again.
+    EventLog events = EventLog.of(driver);
+    List<String> failedInKilledStage = events.failedTasks().stream()
+        .filter(t -> t.startsWith("stage " + killer.killedStage + "."))
+        .toList();
+    List<String> rerunParents = events.stagesSubmittedAfterRemoval(killer.killedExecutor, killer.parentStages);
+    String figures = "killed stage " + killer.killedStage + " (" + killer.killedStageName + ", job " + killer.killedJob
+        + ", " + killer.runningTasks + " task(s) running, parent stage(s) " + killer.parentStages + "); "
+        + events.failedTasks().size() + " failed task(s) " + events.failedTasks() + "; stage attempts after the first: "
+        + events.resubmittedStages() + "; parent stage(s) run again after the executor was removed: " + rerunParents
+        + "; plain run: " + plainRunFigures + "; before the kill: " + killer.observed();
     TIMINGS.put("5 cluster run, executor killed", seconds(Duration.ofNanos(runNanos)) + ", kill landed "
-        + seconds(Duration.ofNanos(killer.killedAt)) + " after submit (job "
-        + killer.killedJob + " running for " + killer.runningFor + ", which then ended "
-        + (killer.killedJobEnd == null ? "(not seen)" : killer.killedJobEnd) + "), executor " + killer.killedExecutor
-        + " killed; new executor " + killer.replacement
-        + " registered " + (killer.replacedAt == null ? "?" : seconds(Duration.ofNanos(killer.replacedAt))) + " after submit"
-        + " (load " + load() + ")");
+        + seconds(Duration.ofNanos(killer.killedAt)) + " after submit; executor " + killer.killedExecutor
+        + " killed, new executor " + killer.replacement + " registered "
+        + (killer.replacedAt == null ? "?" : seconds(Duration.ofNanos(killer.replacedAt))) + " after submit; "
+        + figures + " (load " + load() + ")");
     System.out.println("[cluster-it] 5 cluster run, executor killed: " + TIMINGS.get("5 cluster run, executor killed"));
     assertTrue(killer.replacement != null,
-        "no new executor replaced the killed one " + killer.killedExecutor + " (" + killer.observed + ")");
+        "no new executor replaced the killed one " + killer.killedExecutor + " (" + killer.observed() + ")");
+    assertTrue(failedInKilledStage.size() >= killer.runningTasks,
+        "each task running on the killed executor failed: " + figures);
+    assertTrue(failedInKilledStage.stream().anyMatch(t -> t.contains("ExecutorLostFailure")),
+        "a task of the killed stage failed because its executor was lost: " + figures);
+    assertFalse(events.resubmittedStages().isEmpty(), "a stage was submitted again after the kill: " + figures);
+    assertFalse(rerunParents.isEmpty(), "the shuffle output that existed at the kill was computed again: " + figures);
     assertSameOutputs(embeddedOut, out);
+  }
+
+  /**
+   * {@code reporter_hash} reaches no output (issue 24): every run of 16 hex digits in every row of every
+   * published table (the rejects' raw lines and details included) and in the manifest is looked up
+   * among the reporter fields of the reports input, whose generated bad rows include malformed
+   * lines. Read from the embedded run's output, which the cluster runs must equal.
+   */
+  @Test
+  @Order(3)
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void noOutputHoldsAReporterHash() throws IOException {
+    Set<String> reporters = new java.util.HashSet<>();
+    try (Stream<Path> files = Files.walk(data.resolve("reports"))) {
+      for (Path csv : files.filter(p -> p.toString().endsWith(".csv")).toList()) {
+        for (String line : Files.readAllLines(csv)) {
+          String last = line.substring(line.lastIndexOf(',') + 1);
+          if (last.matches("[0-9a-f]{16}")) {
+            reporters.add(last);
+          }
+        }
+      }
+    }
+    assertTrue(reporters.size() > 1000, "the reports' reporter fields: " + reporters.size());
+    java.util.regex.Pattern hex = java.util.regex.Pattern.compile("[0-9a-f]{16,}");
+    JsonNode manifest = JSON.readTree(embeddedOut.resolve("manifest.json").toFile());
+    List<String> texts = new ArrayList<>(List.of(manifest.toString()));
+    long rows = 0;
+    for (JsonNode output : manifest.get("outputs")) {
+      for (Row row : SparkTestSession.get().read().parquet(Published.table(embeddedOut, output.asText())).collectAsList()) {
+        texts.add(output.asText() + ": " + row);
+        rows++;
+      }
+    }
+    assertTrue(rows > 100 && texts.stream().anyMatch(t -> t.startsWith("rejects/reports: ")),
+        "rows read: " + rows + ", with reports rejects");
+    for (String text : texts) {
+      java.util.regex.Matcher m = hex.matcher(text);
+      while (m.find()) {
+        for (int i = 0; i + 16 <= m.group().length(); i++) {
+          assertFalse(reporters.contains(m.group().substring(i, i + 16)), "a reporter_hash in " + text);
+        }
+      }
+    }
+    System.out.println("[cluster-it] no reporter_hash (" + reporters.size() + " values) in " + rows
+        + " output rows and the manifest");
+  }
+
+  // ---- the driver kill ------------------------------------------------------------------
+
+  /** The killed run's folder (relative to the output folder) and the table it was writing. */
+  record DriverKill(String runFolder, String writing) {}
+
+  /**
+   * Waits until the run writes a table into its folder (a {@code _temporary} folder of Spark's
+   * output committer under {@code runs/<run>/}, other than {@code existing}), freezes the driver
+   * (SIGSTOP: the job cannot be committed while it is stopped), checks that the write is still
+   * unfinished, then kills the driver with SIGKILL. If the write finished between seeing it and
+   * the stop, the driver is resumed and the next write is waited for.
+   */
+  private static DriverKill killTheDriverWhileItWrites(Started driver, Path out, Set<String> existing)
+      throws Exception {
+    Instant deadline = earlier(Instant.now().plus(ONE_RUN));
+    ProcessHandle handle = driver.process().toHandle();
+    while (Instant.now().isBefore(deadline)) {
+      checkAlive(driver);
+      Optional<Path> writing = unfinishedWrite(out, existing);
+      if (writing.isPresent()) {
+        signal(handle, "STOP");
+        Thread.sleep(300);
+        if (Files.isDirectory(writing.get())) {
+          handle.destroyForcibly();
+          handle.onExit().get(30, TimeUnit.SECONDS);
+          Path relative = out.relativize(writing.get());
+          String runFolder = relative.subpath(0, 2).toString();
+          String table = relative.subpath(2, relative.getNameCount() - 1).toString();
+          assertTrue(Files.isDirectory(writing.get()), "the half-written table is still there after the kill");
+          return new DriverKill(runFolder, table);
+        }
+        signal(handle, "CONT");
+      }
+      Thread.sleep(20);
+    }
+    stop(driver);
+    fail("the run wrote nothing under " + out.resolve("runs") + " in time" + tails());
+    return null;
+  }
+
+  /** A {@code _temporary} folder (a table being written) under a run folder not in {@code existing}. */
+  private static Optional<Path> unfinishedWrite(Path out, Set<String> existing) {
+    Path runs = out.resolve("runs");
+    try (Stream<Path> paths = Files.walk(runs, 5)) {
+      return paths.filter(p -> p.getFileName().toString().equals("_temporary") && Files.isDirectory(p))
+          .filter(p -> !existing.contains(out.relativize(p).subpath(0, 2).toString().replace('\\', '/')))
+          .findFirst();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return Optional.empty(); // not there yet, or changing while listed: look again
+    }
+  }
+
+  /** Until the master has no application running (a killed driver's is removed, with its executors). */
+  private static void awaitNoApplicationRunning() throws InterruptedException {
+    Instant deadline = earlier(Instant.now().plus(Duration.ofSeconds(120)));
+    while (true) {
+      JsonNode master = getJson("http://127.0.0.1:" + masterUiPort + "/json/");
+      boolean executorsGone = worker.process().descendants()
+          .noneMatch(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"));
+      if (master != null && master.path("activeapps").isEmpty() && executorsGone) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        fail("the killed driver's application was not removed in time; master said " + master + tails());
+      }
+      Thread.sleep(250);
+    }
   }
 
   // ---- the executor kill ----------------------------------------------------------------
 
   /**
-   * Watches the driver's REST API; when a job of the transaction aggregation is RUNNING, kills
-   * the executor JVM (CoarseGrainedExecutorBackend, a child of the Worker), then waits for the
-   * application to get a new executor.
+   * Watches the driver's REST API (its active stages, one small request every few milliseconds)
+   * for a stage of the transactions' preparation or aggregation with tasks running. Then freezes
+   * the executor JVM (SIGSTOP) and, while nothing can finish, checks through the REST API that the
+   * stage is the last of a running job of two or more stages (so it reads shuffle output of the
+   * job's other stages, all computed before it starts) and still has tasks running; then kills the
+   * executor (SIGKILL). Otherwise it resumes the executor and waits for the next such stage. Then
+   * waits for the application to get a new executor.
    */
-  private static final class Killer implements Runnable {
+  private static final class ExecutorKiller implements Runnable {
     final Started driver;
     final long t0;
     final AtomicReference<String> failure = new AtomicReference<>();
     volatile Long killedAt;
     volatile Long replacedAt;
     volatile String killedJob;
+    volatile int killedStage = -1;
+    volatile String killedStageName;
+    volatile int runningTasks;
+    volatile List<Integer> parentStages = List.of();
     volatile String killedExecutor;
     volatile String replacement;
-    volatile String runningFor;
-    volatile String killedJobEnd;
-    volatile String observed = "no aggregation job seen";
+    /** What was seen and why each freeze was undone, for the failure message and the timings. */
+    final List<String> resumed = new CopyOnWriteArrayList<>();
+    volatile int polls;
 
-    Killer(Started driver, long t0) {
+    ExecutorKiller(Started driver, long t0) {
       this.driver = driver;
       this.t0 = t0;
+    }
+
+    String observed() {
+      return polls + " look(s) at the active stages; " + resumed.size() + " freeze(s) undone " + resumed;
     }
 
     @Override
@@ -254,53 +454,76 @@ class ClusterRunIT {
       try {
         String api = "http://127.0.0.1:" + driverUiPort(driver) + "/api/v1/applications";
         String app = null;
+        Set<Integer> notLast = new java.util.HashSet<>();
         while (driver.process().isAlive() && killedAt == null) {
           if (app == null) {
             JsonNode apps = getJson(api);
             app = apps != null && apps.size() > 0 ? apps.get(0).path("id").asText() : null;
           }
-          JsonNode jobs = app == null ? null : getJson(api + "/" + app + "/jobs");
-          if (jobs != null) {
-            for (JsonNode job : jobs) {
-              String description = job.path("description").asText("");
-              if (!description.startsWith(AGGREGATION) && !description.equals(RunJob.PREPARE_JOB)) {
-                continue;
-              }
-              observed = "job " + job.path("jobId").asText() + " (" + description + ") " + job.path("status").asText();
-              if ("RUNNING".equals(job.path("status").asText())) {
-                JsonNode executors = getJson(api + "/" + app + "/executors");
-                killedExecutor = activeExecutorIds(executors).stream().findFirst().orElse("?");
-                ProcessHandle executor = executorProcess();
-                executor.descendants().forEach(ProcessHandle::destroyForcibly);
-                executor.destroyForcibly();
-                killedAt = System.nanoTime() - t0;
-                killedJob = job.path("jobId").asText();
-                runningFor = runningFor(job.path("submissionTime").asText(""));
-                executor.onExit().get(30, TimeUnit.SECONDS);
-                break;
+          JsonNode active = app == null ? null : getJson(api + "/" + app + "/stages?status=active");
+          polls++;
+          for (JsonNode stage : active == null ? List.<JsonNode>of() : toList(active)) {
+            String description = stage.path("description").asText("");
+            int id = stage.path("stageId").asInt();
+            if (!(description.startsWith(AGGREGATION) || description.equals(RunJob.PREPARE_JOB))
+                || stage.path("numActiveTasks").asInt() < 1 || notLast.contains(id)) {
+              continue;
+            }
+            ProcessHandle executor = executorProcess();
+            signal(executor, "STOP");
+            // Let the driver hear of any task that ended just before the stop, then look again.
+            Thread.sleep(1000);
+            JsonNode job = null;
+            for (JsonNode running : toList(Optional.ofNullable(getJson(api + "/" + app + "/jobs?status=running"))
+                .orElse(JSON.createArrayNode()))) {
+              for (JsonNode stageId : running.path("stageIds")) {
+                if (stageId.asInt() == id) {
+                  job = running;
+                }
               }
             }
+            List<Integer> stages = new ArrayList<>();
+            if (job != null) {
+              job.path("stageIds").forEach(s -> stages.add(s.asInt()));
+            }
+            JsonNode frozen = activeAttempt(getJson(api + "/" + app + "/stages/" + id));
+            String why = null;
+            if (job == null) {
+              why = "its job ended before the stop";
+            } else if (stages.size() < 2 || java.util.Collections.max(stages) != id) {
+              notLast.add(id);
+              why = "not the last stage of a job of two or more: job " + job.path("jobId").asText() + " " + stages;
+            } else if (frozen == null || frozen.path("numActiveTasks").asInt() < 1) {
+              why = "its tasks ended before the stop";
+            }
+            if (why != null) {
+              signal(executor, "CONT");
+              resumed.add("stage " + id + ": " + why);
+              continue;
+            }
+            killedExecutor = activeExecutorIds(getJson(api + "/" + app + "/executors")).stream().findFirst().orElse("?");
+            executor.destroyForcibly();
+            killedAt = System.nanoTime() - t0;
+            killedJob = job.path("jobId").asText() + " (" + description + ")";
+            killedStage = id;
+            killedStageName = frozen.path("name").asText();
+            runningTasks = frozen.path("numActiveTasks").asInt();
+            stages.remove(Integer.valueOf(id));
+            parentStages = List.copyOf(stages);
+            executor.onExit().get(30, TimeUnit.SECONDS);
+            break;
           }
-          Thread.sleep(40);
+          Thread.sleep(10);
         }
         if (killedAt == null) {
           return;
         }
-        // Until the driver ends: the replacement executor, and how the killed job ended (the
-        // REST API goes with the driver, so this is the only time to ask).
-        while (driver.process().isAlive() && (replacement == null || killedJobEnd == null)) {
-          if (replacement == null) {
-            for (String id : activeExecutorIds(getJson(api + "/" + app + "/allexecutors"))) {
-              if (!id.equals(killedExecutor)) {
-                replacement = id;
-                replacedAt = System.nanoTime() - t0;
-              }
+        while (driver.process().isAlive() && replacement == null) {
+          for (String id : activeExecutorIds(getJson(api + "/" + app + "/allexecutors"))) {
+            if (!id.equals(killedExecutor)) {
+              replacement = id;
+              replacedAt = System.nanoTime() - t0;
             }
-          }
-          JsonNode job = killedJobEnd == null ? getJson(api + "/" + app + "/jobs/" + killedJob) : null;
-          if (job != null && !"RUNNING".equals(job.path("status").asText())) {
-            killedJobEnd = job.path("status").asText() + " with " + job.path("numFailedTasks").asInt()
-                + " failed task(s), " + job.path("numFailedStages").asInt() + " failed stage(s)";
           }
           Thread.sleep(200);
         }
@@ -312,14 +535,31 @@ class ClusterRunIT {
     }
   }
 
-  /** How long a job had been running, from its submissionTime in the REST API (e.g. 2021-10-04T15:39:00.123GMT). */
-  private static String runningFor(String submissionTime) {
-    try {
-      Instant submitted = java.time.LocalDateTime.parse(submissionTime.replace("GMT", ""))
-          .toInstant(java.time.ZoneOffset.UTC);
-      return seconds(Duration.between(submitted, Instant.now()));
-    } catch (RuntimeException e) {
-      return "? (submitted " + submissionTime + ")";
+  /** The ACTIVE attempt among a stage's attempts (the REST API's /stages/{id}), or null. */
+  private static JsonNode activeAttempt(JsonNode attempts) {
+    if (attempts != null) {
+      for (JsonNode attempt : attempts) {
+        if ("ACTIVE".equals(attempt.path("status").asText())) {
+          return attempt;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static List<JsonNode> toList(JsonNode array) {
+    List<JsonNode> list = new ArrayList<>();
+    array.forEach(list::add);
+    return list;
+  }
+
+  /** Sends a signal (STOP, CONT) to one process, by its id. */
+  private static void signal(ProcessHandle process, String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+        .redirectErrorStream(true).start();
+    String output = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: " + output);
     }
   }
 
@@ -333,6 +573,83 @@ class ClusterRunIT {
       }
     }
     return ids;
+  }
+
+  // ---- the driver's event log -----------------------------------------------------------
+
+  /**
+   * The events of one finished application (its driver's {@code spark.eventLog.dir}), for the
+   * figures of lost and redone work: failed tasks and stages submitted again.
+   */
+  record EventLog(List<JsonNode> events) {
+
+    private static final List<String> KEPT = List.of("SparkListenerTaskEnd", "SparkListenerStageSubmitted",
+        "SparkListenerExecutorRemoved", "SparkListenerApplicationEnd");
+
+    static EventLog of(Started driver) throws IOException {
+      List<Path> files;
+      try (Stream<Path> list = Files.list(eventDir(driver))) {
+        files = list.filter(Files::isRegularFile).toList();
+      }
+      assertEquals(1, files.size(), "one event log in " + eventDir(driver) + ": " + files);
+      List<JsonNode> events = new ArrayList<>();
+      try (Stream<String> lines = Files.lines(files.get(0))) {
+        for (String line : (Iterable<String>) lines::iterator) {
+          // Only the events used here are parsed (the SQL ones hold whole plans).
+          if (KEPT.stream().anyMatch(e -> line.startsWith("{\"Event\":\"" + e + "\""))) {
+            events.add(JSON.readTree(line));
+          }
+        }
+      }
+      assertTrue(events.stream().anyMatch(e -> e.path("Event").asText().equals("SparkListenerApplicationEnd")),
+          "the event log of " + driver.name() + " is complete");
+      return new EventLog(events);
+    }
+
+    /** Every task that did not succeed, as "stage S.A task T on executor E: Reason". */
+    List<String> failedTasks() {
+      List<String> failed = new ArrayList<>();
+      for (JsonNode e : events) {
+        String reason = e.path("Task End Reason").path("Reason").asText();
+        if (e.path("Event").asText().equals("SparkListenerTaskEnd") && !reason.equals("Success")) {
+          failed.add("stage " + e.path("Stage ID").asInt() + "." + e.path("Stage Attempt ID").asInt() + " task "
+              + e.path("Task Info").path("Task ID").asLong() + " on executor "
+              + e.path("Task Info").path("Executor ID").asText() + ": " + reason);
+        }
+      }
+      return failed;
+    }
+
+    /** Stage attempts after the first (a stage submitted again after a fetch failure), as "S.A". */
+    List<String> resubmittedStages() {
+      List<String> stages = new ArrayList<>();
+      for (JsonNode e : events) {
+        JsonNode info = e.path("Stage Info");
+        if (e.path("Event").asText().equals("SparkListenerStageSubmitted") && info.path("Stage Attempt ID").asInt() > 0) {
+          stages.add(info.path("Stage ID").asInt() + "." + info.path("Stage Attempt ID").asInt());
+        }
+      }
+      return stages;
+    }
+
+    /** The stages among {@code stageIds} submitted after executor {@code executor} was removed, as "S.A". */
+    List<String> stagesSubmittedAfterRemoval(String executor, List<Integer> stageIds) {
+      List<String> stages = new ArrayList<>();
+      boolean removed = false;
+      for (JsonNode e : events) {
+        String event = e.path("Event").asText();
+        removed |= event.equals("SparkListenerExecutorRemoved") && e.path("Executor ID").asText().equals(executor);
+        JsonNode info = e.path("Stage Info");
+        if (removed && event.equals("SparkListenerStageSubmitted") && stageIds.contains(info.path("Stage ID").asInt())) {
+          stages.add(info.path("Stage ID").asInt() + "." + info.path("Stage Attempt ID").asInt());
+        }
+      }
+      return stages;
+    }
+  }
+
+  private static Path eventDir(Started driver) {
+    return work.resolve("events").resolve(driver.name().substring(0, driver.name().lastIndexOf(':')));
   }
 
   /** The executor JVM: a descendant of the Worker running CoarseGrainedExecutorBackend. */
@@ -385,6 +702,8 @@ class ClusterRunIT {
   private static Started submit(String name, Path out) throws IOException {
     int uiPort = freePort();
     String flags = String.join(" ", moduleFlags);
+    // Each run's event log in a folder of its own: the figures of lost and redone work are read there.
+    Path events = Files.createDirectories(work.resolve("events").resolve("driver-" + name));
     return start("driver-" + name + ":" + uiPort, List.of("-Xmx1g"), "org.apache.spark.deploy.SparkSubmit", List.of(
         "--master", masterUrl, "--deploy-mode", "client", "--name", "outage-impact-it-" + name,
         "--conf", "spark.driver.extraJavaOptions=" + flags,
@@ -396,6 +715,13 @@ class ClusterRunIT {
         "--conf", "spark.port.maxRetries=0",
         "--conf", "spark.sql.shuffle.partitions=4",
         "--conf", "spark.serializer=org.apache.spark.serializer.KryoSerializer",
+        "--conf", "spark.eventLog.enabled=true",
+        "--conf", "spark.eventLog.dir=" + events.toUri(),
+        "--conf", "spark.eventLog.compress=false",
+        "--conf", "spark.eventLog.rolling.enabled=false",
+        // The REST API shows a task as running from its start (by default a stage's figures are
+        // written at most every 100 ms, so a task shorter than that may never show as running).
+        "--conf", "spark.ui.liveUpdate.period=0",
         "--class", Main.class.getName(), jobJar.toString(),
         "run", "--data", data.toString(), "--out", out.toString()));
   }
@@ -632,6 +958,31 @@ class ClusterRunIT {
     } catch (IOException | RuntimeException e) {
       return "unknown";
     }
+  }
+
+  private static void copyRecursively(Path from, Path to) throws IOException {
+    deleteRecursively(to);
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  /** Every file under a folder (relative path) with its size. */
+  private static Map<String, Long> listing(Path dir) throws IOException {
+    Map<String, Long> files = new TreeMap<>();
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.filter(Files::isRegularFile).toList()) {
+        files.put(dir.relativize(p).toString(), Files.size(p));
+      }
+    }
+    return files;
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

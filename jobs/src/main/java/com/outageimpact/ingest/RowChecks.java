@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
@@ -64,6 +65,16 @@ public final class RowChecks {
     checks.add(new Check(RejectReason.MALFORMED_ROW,
         col(InputReader.CORRUPT_RECORD).isNotNull(),
         lit("the line does not split into the input's columns")));
+    for (ColumnSpec column : schema.columns()) {
+      if (sourceType(column.name()) instanceof StringType) {
+        // Bytes that are not UTF-8 (a Latin-1 file, a stray byte): the text reader decodes each
+        // as U+FFFD, Parquet keeps them invalid. Either way the value is not what the file meant.
+        // The detail names the column only (it may be the private reporter_hash).
+        checks.add(new Check(RejectReason.MALFORMED_ROW,
+            col(column.name()).contains("\uFFFD").or(not(is_valid_utf8(col(column.name())))),
+            lit("column " + column.name() + " is not UTF-8 text (bytes in another encoding, e.g. Latin-1)")));
+      }
+    }
     for (ColumnSpec column : schema.columns()) {
       if (column.required()) {
         checks.add(new Check(RejectReason.MISSING_REQUIRED, text(column.name()).isNull(),

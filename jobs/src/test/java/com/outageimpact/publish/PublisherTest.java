@@ -246,6 +246,40 @@ class PublisherTest {
     assertEquals(Set.of("manifest.json", "runs"), entries(out), "the old top-level tables are gone");
   }
 
+  /**
+   * Partition values are data, never paths (bad-input catalogue): a sector such as
+   * {@code ../../x} is written inside the table's folder, one partition folder per value, and
+   * read back as written.
+   */
+  @Test
+  void hostilePartitionValuesStayInsideTheTableAndReadBackAsWritten() throws Exception {
+    Path parent = tmp.resolve("hostile");
+    Path out = parent.resolve("out");
+    List<String> sectors = List.of("../../escaped", "a/b", "..", "x=y", "%2F", "retail");
+    Publisher p = new Publisher(out.toString(), CONF);
+    Dataset<Row> rows = spark.createDataset(sectors, org.apache.spark.sql.Encoders.STRING()).toDF("sector")
+        .withColumn("incident_id", org.apache.spark.sql.functions.lit("X"))
+        .withColumn("businesses", org.apache.spark.sql.functions.lit(1));
+    p.stagePerIncident("business_impact", rows, List.of("X"), "sector");
+    p.commit(manifest(p));
+    assertEquals(Set.of("out"), entries(parent), "nothing written beside the output folder");
+    Path incident = out.resolve("runs").resolve(p.runId()).resolve("business_impact").resolve("incident_id=X");
+    try (Stream<Path> files = Files.walk(out)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Path relative = out.relativize(f.toRealPath());
+        assertFalse(relative.startsWith(".."), f + " is outside the output folder");
+      }
+    }
+    Set<String> partitions = new TreeSet<>();
+    entries(incident).stream().filter(n -> !n.startsWith("_") && !n.startsWith(".")).forEach(partitions::add);
+    assertEquals(sectors.size(), partitions.size(), "one partition folder per value, in the table's folder: " + partitions);
+    assertTrue(partitions.stream().allMatch(n -> n.startsWith("sector=") && !n.contains("/")), partitions.toString());
+    Set<String> read = new TreeSet<>();
+    spark.read().parquet(PublishedRun.read(out).table("business_impact")).select("sector").collectAsList()
+        .forEach(r -> read.add(r.getString(0)));
+    assertEquals(new TreeSet<>(sectors), read, "the values read back");
+  }
+
   private static Set<String> runFolders(Path out) throws IOException {
     return entries(out.resolve("runs"));
   }
