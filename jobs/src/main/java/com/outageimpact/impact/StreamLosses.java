@@ -127,7 +127,9 @@ final class StreamLosses {
       }
     }
     for (int j = 0; j <= weeks; j++) {
-      sums.add(count(when(col("k").equalTo(j).and(col("part").equalTo("pre")).and(succeeded), lit(1))).as("n_pre_" + j));
+      // Squared values: how noisy the level window's sum is (compound Poisson), heavy tickets and all.
+      sums.add(sum(when(col("k").equalTo(j).and(col("part").equalTo("pre")).and(succeeded),
+          col("value").multiply(col("value"))).otherwise(0.0)).as("pre_squares_" + j));
     }
     // With one week there is no other week to check it on: its own transactions' spread (below).
     sums.add(sum(when(col("k").equalTo(1).and(col("part").notEqual("pre")).and(succeeded),
@@ -314,24 +316,24 @@ final class StreamLosses {
    * much its few transactions can say (empirical Bayes: the spread of the levels between
    * businesses beyond what their transaction counts explain, against the noise of its own).
    *
-   * <p>A ratio to a noisy sum is biased upward (E[1/X] > 1/E[X]): by about the denominator's
-   * relative variance, 2/n for n transactions of about equal spread. With one baseline week and a
-   * business of 40 transactions a day that is 5% on its level, and so on its expected value; it
-   * made the one-week estimates come out high. So the raw ratio is divided by (1 + 2/n) of the
-   * other weeks' transactions (the second-order delta-method correction), and its noise is that of
-   * both sums, the target week's and the others'.
+   * <p>A ratio to a noisy sum is biased upward (E[1/X] > 1/E[X]) by about the denominator's
+   * relative variance (compound Poisson: 1/n for n equal tickets, more for heavy ones). With one
+   * baseline week and a business of a few dozen transactions a day that is several percent on its
+   * level, and so on its expected value. So the raw ratio is divided by (1 + that variance) (the
+   * second-order delta-method correction), and the noise that sets the shrinkage is that of both
+   * sums, the target week's and the others' ({@link #weekNoise}).
    */
   private static Dataset<Row> levels(Dataset<Row> streams, int weeks) {
     List<Column> sums = new ArrayList<>();
     for (int j = 0; j <= weeks; j++) {
       sums.add(sum("pre_" + j).as("pre_" + j));
-      sums.add(sum("n_pre_" + j).as("n_pre_" + j));
+      sums.add(sum("pre_squares_" + j).as("pre_squares_" + j));
     }
     Dataset<Row> business = streams.groupBy("business_id").agg(sums.get(0), sums.subList(1, sums.size())
         .toArray(Column[]::new));
     Column raw0 = correctedRatio(0, weeks);
     Column noise0 = levelNoise(0, weeks);
-    Column usable = mean("pre", weeks, -1).gt(0).and(col("n_pre_0").gt(0));
+    Column usable = mean("pre", weeks, -1).gt(0).and(col("pre_0").gt(0));
     List<Column> global = new ArrayList<>();
     // The baseline weeks' own levels serve the leave-one-out, which needs two weeks.
     int targets = weeks >= 2 ? weeks : 0;
@@ -361,28 +363,48 @@ final class StreamLosses {
     return business.select(out.toArray(Column[]::new));
   }
 
-  /** Transactions in the other weeks' pre-windows than {@code target} (0: all baseline weeks). */
-  private static Column othersCount(int target, int weeks) {
-    Column n = lit(0L);
+  /** Sum of {@code column}_j over the baseline weeks other than {@code target} (0: all of them). */
+  private static Column othersSum(String column, int target, int weeks) {
+    Column total = lit(0.0);
     for (int j = 1; j <= weeks; j++) {
       if (j != target) {
-        n = n.plus(col("n_pre_" + j));
+        total = total.plus(col(column + "_" + j));
       }
     }
-    return n;
+    return total;
   }
 
-  /** Week {@code target}'s pre-window value over the other weeks' mean, corrected for the ratio's bias. */
+  /**
+   * The relative variance of one week's level-window sum, from the business's usual week over all
+   * weeks (the outage week's included): a sum of transactions has relative variance (sum of x^2)
+   * / (sum of x)^2, compound Poisson, heavy tickets and all. Pooled over all weeks, not taken from
+   * the sums in the ratio: a week short of transactions (or with one large ticket) makes the ratio
+   * high (or low) and, measured on itself, also its noise, so a correction or weight from the
+   * ratio's own sums would move with it and bias the level.
+   */
+  private static Column weekNoise(int weeks) {
+    Column value = col("pre_0").plus(othersSum("pre", 0, weeks));
+    Column squares = col("pre_squares_0").plus(othersSum("pre_squares", 0, weeks));
+    return when(value.gt(0), squares.divide(value).divide(value.divide(weeks + 1))).otherwise(0.0);
+  }
+
+  /** How many weeks the level of week {@code target} is measured against. */
+  private static int otherWeeks(int target, int weeks) {
+    return target == 0 ? weeks : weeks - 1;
+  }
+
+  /**
+   * Week {@code target}'s pre-window value over the other weeks' mean, divided by (1 + the mean's
+   * relative variance): the second-order delta-method correction of a ratio to a noisy sum.
+   */
   private static Column correctedRatio(int target, int weeks) {
-    Column denominatorNoise = lit(2.0).divide(greatest(othersCount(target, weeks), lit(1)));
     return col("pre_" + target).divide(mean("pre", weeks, target == 0 ? -1 : target))
-        .divide(lit(1.0).plus(denominatorNoise));
+        .divide(lit(1.0).plus(weekNoise(weeks).divide(otherWeeks(target, weeks))));
   }
 
-  /** Relative variance of that ratio: about 2/n for each of its two sums. */
+  /** Relative variance of that ratio, for the shrinkage: one week's sum's plus the other weeks' mean's. */
   private static Column levelNoise(int target, int weeks) {
-    return lit(2.0).divide(greatest(col("n_pre_" + target), lit(1)))
-        .plus(lit(2.0).divide(greatest(othersCount(target, weeks), lit(1))));
+    return weekNoise(weeks).multiply(1 + 1.0 / otherWeeks(target, weeks));
   }
 
   /** Week {@code target}'s level (see {@link #levels}). */
