@@ -126,7 +126,11 @@ final class StreamLosses {
             .otherwise(0.0)).as(p + "_" + j));
       }
     }
-    sums.add(count(when(col("k").equalTo(0).and(col("part").equalTo("pre")).and(succeeded), lit(1))).as("n_pre"));
+    for (int j = 0; j <= weeks; j++) {
+      // Squared values: how noisy the level window's sum is (compound Poisson), heavy tickets and all.
+      sums.add(sum(when(col("k").equalTo(j).and(col("part").equalTo("pre")).and(succeeded),
+          col("value").multiply(col("value"))).otherwise(0.0)).as("pre_squares_" + j));
+    }
     // With one week there is no other week to check it on: its own transactions' spread (below).
     sums.add(sum(when(col("k").equalTo(1).and(col("part").notEqual("pre")).and(succeeded),
         col("value").multiply(col("value")))).as("squares_1"));
@@ -311,19 +315,25 @@ final class StreamLosses {
    * pre-window value against theirs, shrunk towards the level of all businesses together by how
    * much its few transactions can say (empirical Bayes: the spread of the levels between
    * businesses beyond what their transaction counts explain, against the noise of its own).
+   *
+   * <p>A ratio to a noisy sum is biased upward (E[1/X] > 1/E[X]) by about the denominator's
+   * relative variance (compound Poisson: 1/n for n equal tickets, more for heavy ones). With one
+   * baseline week and a business of a few dozen transactions a day that is several percent on its
+   * level, and so on its expected value. So the raw ratio is divided by (1 + that variance) (the
+   * second-order delta-method correction), and the noise that sets the shrinkage is that of both
+   * sums, the target week's and the others' ({@link #weekNoise}).
    */
   private static Dataset<Row> levels(Dataset<Row> streams, int weeks) {
     List<Column> sums = new ArrayList<>();
     for (int j = 0; j <= weeks; j++) {
       sums.add(sum("pre_" + j).as("pre_" + j));
+      sums.add(sum("pre_squares_" + j).as("pre_squares_" + j));
     }
-    sums.add(sum("n_pre").as("n_pre"));
     Dataset<Row> business = streams.groupBy("business_id").agg(sums.get(0), sums.subList(1, sums.size())
         .toArray(Column[]::new));
-    // Relative variance of a value sum over n transactions of about equal spread: about 2 / n.
-    Column noise = lit(2.0).divide(greatest(col("n_pre"), lit(1)));
-    Column raw0 = col("pre_0").divide(mean("pre", weeks, -1));
-    Column usable = mean("pre", weeks, -1).gt(0).and(col("n_pre").gt(0));
+    Column raw0 = correctedRatio(0, weeks);
+    Column noise0 = levelNoise(0, weeks);
+    Column usable = mean("pre", weeks, -1).gt(0).and(col("pre_0").gt(0));
     List<Column> global = new ArrayList<>();
     // The baseline weeks' own levels serve the leave-one-out, which needs two weeks.
     int targets = weeks >= 2 ? weeks : 0;
@@ -333,25 +343,68 @@ final class StreamLosses {
     }
     global.add(org.apache.spark.sql.functions.avg(when(usable, raw0)).as("raw_mean"));
     global.add(org.apache.spark.sql.functions.avg(when(usable, raw0.multiply(raw0))).as("raw_square"));
-    global.add(org.apache.spark.sql.functions.avg(when(usable, noise)).as("noise_mean"));
+    global.add(org.apache.spark.sql.functions.avg(when(usable, noise0)).as("noise_mean"));
     Row g = business.agg(global.get(0), global.subList(1, global.size()).toArray(Column[]::new)).first();
     double rawMean = g.isNullAt(g.fieldIndex("raw_mean")) ? 1 : g.<Double>getAs("raw_mean");
     double rawSquare = g.isNullAt(g.fieldIndex("raw_square")) ? 1 : g.<Double>getAs("raw_square");
     double noiseMean = g.isNullAt(g.fieldIndex("noise_mean")) ? 0 : g.<Double>getAs("noise_mean");
     double spread = Math.max(0, rawSquare - rawMean * rawMean - noiseMean);
-    Column weight = lit(spread).divide(lit(spread).plus(noise));
     List<Column> out = new ArrayList<>(List.of(col("business_id")));
     for (int j = 0; j <= targets; j++) {
       // Sums over no stream at all are null: nothing where the estimate looks (issue 24).
       double others = g.isNullAt(g.fieldIndex("others_" + j)) ? 0 : g.<Double>getAs("others_" + j);
       double overall = others > 0 ? g.<Double>getAs("total_" + j) / others : 1;
       Column baseline = mean("pre", weeks, j == 0 ? -1 : j);
-      Column raw = col("pre_" + j).divide(baseline);
-      Column shrunk = lit(overall).plus(raw.minus(overall).multiply(weight));
+      Column weight = lit(spread).divide(lit(spread).plus(levelNoise(j, weeks)));
+      Column shrunk = lit(overall).plus(correctedRatio(j, weeks).minus(overall).multiply(weight));
       out.add(when(baseline.gt(0), least(lit(2.0), greatest(lit(0.5), shrunk))).otherwise(overall)
           .as("level_" + j));
     }
     return business.select(out.toArray(Column[]::new));
+  }
+
+  /** Sum of {@code column}_j over the baseline weeks other than {@code target} (0: all of them). */
+  private static Column othersSum(String column, int target, int weeks) {
+    Column total = lit(0.0);
+    for (int j = 1; j <= weeks; j++) {
+      if (j != target) {
+        total = total.plus(col(column + "_" + j));
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The relative variance of one week's level-window sum, from the business's usual week over all
+   * weeks (the outage week's included): a sum of transactions has relative variance (sum of x^2)
+   * / (sum of x)^2, compound Poisson, heavy tickets and all. Pooled over all weeks, not taken from
+   * the sums in the ratio: a week short of transactions (or with one large ticket) makes the ratio
+   * high (or low) and, measured on itself, also its noise, so a correction or weight from the
+   * ratio's own sums would move with it and bias the level.
+   */
+  private static Column weekNoise(int weeks) {
+    Column value = col("pre_0").plus(othersSum("pre", 0, weeks));
+    Column squares = col("pre_squares_0").plus(othersSum("pre_squares", 0, weeks));
+    return when(value.gt(0), squares.divide(value).divide(value.divide(weeks + 1))).otherwise(0.0);
+  }
+
+  /** How many weeks the level of week {@code target} is measured against. */
+  private static int otherWeeks(int target, int weeks) {
+    return target == 0 ? weeks : weeks - 1;
+  }
+
+  /**
+   * Week {@code target}'s pre-window value over the other weeks' mean, divided by (1 + the mean's
+   * relative variance): the second-order delta-method correction of a ratio to a noisy sum.
+   */
+  private static Column correctedRatio(int target, int weeks) {
+    return col("pre_" + target).divide(mean("pre", weeks, target == 0 ? -1 : target))
+        .divide(lit(1.0).plus(weekNoise(weeks).divide(otherWeeks(target, weeks))));
+  }
+
+  /** Relative variance of that ratio, for the shrinkage: one week's sum's plus the other weeks' mean's. */
+  private static Column levelNoise(int target, int weeks) {
+    return weekNoise(weeks).multiply(1 + 1.0 / otherWeeks(target, weeks));
   }
 
   /** Week {@code target}'s level (see {@link #levels}). */
