@@ -333,7 +333,10 @@ final class StreamLosses {
         .toArray(Column[]::new));
     Column raw0 = correctedRatio(0, weeks);
     Column noise0 = levelNoise(0, weeks);
-    Column usable = mean("pre", weeks, -1).gt(0).and(col("pre_0").gt(0));
+    // The spread between businesses is measured on those whose level says something (noise under
+    // 1, a relative SD under 100%): an average over all would let one business whose sales and
+    // refunds nearly cancel (unbounded noise) take the spread to zero and every level with it.
+    Column usable = mean("pre", weeks, -1).gt(0).and(col("pre_0").gt(0)).and(noise0.lt(1));
     List<Column> global = new ArrayList<>();
     // The baseline weeks' own levels serve the leave-one-out, which needs two weeks.
     int targets = weeks >= 2 ? weeks : 0;
@@ -385,7 +388,10 @@ final class StreamLosses {
   private static Column weekNoise(int weeks) {
     Column value = col("pre_0").plus(othersSum("pre", 0, weeks));
     Column squares = col("pre_squares_0").plus(othersSum("pre_squares", 0, weeks));
-    return when(value.gt(0), squares.divide(value).divide(value.divide(weeks + 1))).otherwise(0.0);
+    // Sums that refunds cancel to nothing or less say nothing about the level: infinite noise
+    // (weight 0, the common level).
+    return when(value.gt(0), squares.divide(value).divide(value.divide(weeks + 1)))
+        .otherwise(Double.POSITIVE_INFINITY);
   }
 
   /** How many weeks the level of week {@code target} is measured against. */

@@ -2,6 +2,7 @@ package com.outageimpact.impact;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.outageimpact.SparkTestSession;
 import com.outageimpact.detect.Footprint;
@@ -54,13 +55,64 @@ class LevelRatioBiasTest {
   @ParameterizedTest
   @ValueSource(doubles = {0, 0.6, 1})
   void aSparseOneWeekLevelIsNotBiasedUpward(double ticketSigma) {
-    Random random = new Random(7);
+    Map<String, Double> levels = new java.util.HashMap<>();
+    List<Row> rows = world(new Random(7), ticketSigma, levels);
+    double trueExpected = levels.values().stream().mapToDouble(level -> level * WINDOW_VALUE).sum();
+    double expected = expectedValues(rows).stream().mapToDouble(r -> r.getDouble(1)).sum();
+    assertEquals(trueExpected, expected, 0.025 * trueExpected, "expected value summed over businesses, ticket sigma " + ticketSigma);
+  }
+
+  /**
+   * Twenty businesses whose level windows are a sale of 1,000 and a refund of 999: their sums say
+   * nothing about their level (a relative variance in the thousands). They must get the common
+   * level without taking every other business's with them: averaged into the spread between
+   * businesses, their noise made it zero, and every level the common one.
+   */
+  @org.junit.jupiter.api.Test
+  void salesAndRefundsThatCancelDoNotFlattenEveryLevel() {
+    Map<String, Double> levels = new java.util.HashMap<>();
+    List<Row> rows = world(new Random(11), 0, levels);
+    for (int r = 0; r < 20; r++) {
+      for (int week = 0; week <= 1; week++) {
+        Instant at = PRE_START.minus(WEEK.multipliedBy(week)).plus(Duration.ofHours(3));
+        rows.add(transaction("refunds" + r, at, 1000));
+        rows.add(transaction("refunds" + r, at.plus(Duration.ofHours(1)), -999));
+      }
+      for (Instant t = WINDOW_START.minus(WEEK); t.isBefore(WINDOW_END.minus(WEEK)); t = t.plus(Duration.ofMinutes(30))) {
+        rows.add(transaction("refunds" + r, t, 10));
+      }
+    }
+    double high = 0;
+    double low = 0;
+    int highs = 0;
+    int lows = 0;
+    for (Row r : expectedValues(rows)) {
+      Double level = levels.get(r.getString(0));
+      if (level == null) {
+        assertEquals(WINDOW_VALUE, r.getDouble(1), 0.3 * WINDOW_VALUE, "a refunds business: about the common level");
+      } else if (level > 1.5) {
+        high += r.getDouble(1);
+        highs++;
+      } else if (level < 0.7) {
+        low += r.getDouble(1);
+        lows++;
+      }
+    }
+    // Shrunk, but apart: about 1.3 against 0.85 of the window's value; flattened, both 1.
+    assertTrue(high / highs > 1.2 * (low / lows), "businesses with high levels expect more: " + high / highs + " against " + low / lows);
+  }
+
+  /**
+   * {@link #BUSINESSES} businesses with sparse level windows (Poisson, 10 a day in the baseline
+   * week, 10 x the level in the outage week) and a fixed baseline-week window; their true levels
+   * go into {@code levels}.
+   */
+  private static List<Row> world(Random random, double ticketSigma, Map<String, Double> levels) {
     List<Row> rows = new ArrayList<>();
-    double trueExpected = 0;
     for (int b = 0; b < BUSINESSES; b++) {
       String business = "b" + b;
       double level = Math.exp(0.5 * random.nextGaussian() - 0.125);
-      trueExpected += level * WINDOW_VALUE;
+      levels.put(business, level);
       for (int week = 0; week <= 1; week++) {
         Instant from = PRE_START.minus(WEEK.multipliedBy(week));
         int n = poisson(random, PRE_WINDOW_TRANSACTIONS * (week == 0 ? level : 1));
@@ -75,27 +127,28 @@ class LevelRatioBiasTest {
     }
     // Before every window, so that the baseline week counts as covered; in no week's window itself.
     rows.add(transaction("anchor", PRE_START.minus(WEEK).minus(Duration.ofDays(2)), 10));
+    return rows;
+  }
+
+  /** Each business's expected value (business_id, expected_value) over one baseline week; the anchor left out. */
+  private List<Row> expectedValues(List<Row> rows) {
     Dataset<Row> tx = spark.createDataFrame(rows, new StructType().add("business_id", DataTypes.StringType)
         .add("service", DataTypes.StringType).add("occurred_at", DataTypes.TimestampType)
         .add(Schemas.AMOUNT_REPORTING, DataTypes.DoubleType).add("status", DataTypes.StringType)).cache();
-    List<Row> businesses = new ArrayList<>();
-    for (int b = 0; b < BUSINESSES; b++) {
-      businesses.add(RowFactory.create("b" + b, "US"));
-    }
-    businesses.add(RowFactory.create("anchor", "US"));
+    List<Row> businesses = rows.stream().map(r -> r.getString(0)).distinct()
+        .map(id -> RowFactory.create(id, "US")).collect(java.util.stream.Collectors.toList());
     assertEquals(1, StreamLosses.coveredWeeks(ImpactStage.TransactionExtent.measure(tx), PRE_START, 4), "weeks covered");
-
     List<Dataset<Row>> cached = new ArrayList<>();
-    double expected = StreamLosses.compute(spark, tx,
+    List<Row> expected = StreamLosses.compute(spark, tx,
             spark.createDataFrame(businesses, new StructType().add("business_id", DataTypes.StringType)
                 .add("region", DataTypes.StringType)),
             Map.of("messaging", RECOVERY), new Footprint(new TreeSet<>(), new TreeSet<>(), new TreeSet<>(List.of("US"))),
             PRE_START, WINDOW_START, WINDOW_END, 1, cached)
         .filter(col("business_id").notEqual("anchor"))
-        .agg(functions.sum("expected_value")).first().getDouble(0);
+        .select("business_id", "expected_value").collectAsList();
     cached.forEach(Dataset::unpersist);
     tx.unpersist();
-    assertEquals(trueExpected, expected, 0.025 * trueExpected, "expected value summed over businesses, ticket sigma " + ticketSigma);
+    return expected;
   }
 
   private static Row transaction(String business, Instant at, double value) {
