@@ -1,7 +1,10 @@
 package com.outageimpact.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -189,20 +192,41 @@ public final class InputReader {
   }
 
   /**
-   * CSV, as RFC 4180 (a doubled quote inside quotes escapes a quote; a backslash is a character):
- * a line whose field count differs from the header's is malformed. Spark flags such lines
-   * in its corrupt-record column only when it tokenizes whole lines, so column pruning in the CSV
-   * parser is switched off (every column is read anyway). Every file's header must match the
-   * first one's.
+   * A CSV line as RFC 4180 allows it on one line: fields separated by commas, each either free of
+   * quotes or wholly quoted, with a doubled quote for a quote inside. The quoted form is tried
+   * first, and each form decides at a field's first character, so possessive quantifiers (no
+   * backtracking on a long field) lose no match.
+   */
+  private static final String RFC4180_LINE =
+      "^(?:\"(?:[^\"]++|\"\")*+\"|[^\",]*+)(?:,(?:\"(?:[^\"]++|\"\")*+\"|[^\",]*+))*+$";
+
+  /**
+   * CSV, as RFC 4180 (a doubled quote inside quotes escapes a quote; a backslash is a character),
+   * one record per line. Lines are read as text and split with Spark's CSV parser ({@code
+   * from_csv}), so that a line that is not a record is kept whole for its reject row:
+   * <ul>
+   *   <li>a line whose field count differs from the header's (the parser's corrupt record);
+   *   <li>a line with quotes RFC 4180 does not allow: a stray quote ({@code a"b}), text after a
+   *       closing quote ({@code "a"x}), or an unpaired quote. The last is how a quoted field
+   *       holding a line break shows: both of its lines are rejected, so neither half gets in.
+   *       Records spanning lines are not supported, since a file is split between tasks at line
+   *       ends (and one stray quote would otherwise swallow the rest of the file).
+   * </ul>
+   * Lines identical to a file's header line are headers, wherever they are (files concatenated
+   * with their headers read as one); blank lines are skipped, as Spark's CSV reader does. Every
+   * file's header must match the first one's.
    */
   private Dataset<Row> readCsv(InputSchema schema, String pathText, String[] readPaths, List<FileStatus> files) {
-    List<String> header = csvHeader(schema.name(), files.get(0));
-    for (FileStatus file : files.subList(1, files.size())) {
-      List<String> other = csvHeader(schema.name(), file);
-      if (!other.equals(header)) {
-        throw new InputException("input '" + schema.name() + "': header of " + file.getPath() + " " + other
+    List<String> header = csvHeader(schema.name(), files.get(0)).names();
+    Set<String> headerLines = new LinkedHashSet<>();
+    for (FileStatus file : files) {
+      CsvHeader other = csvHeader(schema.name(), file);
+      if (!other.names().equals(header)) {
+        throw new InputException("input '" + schema.name() + "': header of " + file.getPath() + " " + other.names()
             + " differs from that of " + files.get(0).getPath() + " " + header);
       }
+      headerLines.add(other.line());
+      headerLines.add("\uFEFF" + other.line());
     }
     Map<String, String> byContractName = new LinkedHashMap<>();
     StructType fileSchema = new StructType();
@@ -212,19 +236,27 @@ public final class InputReader {
     }
     requireColumns(schema, byContractName.keySet(), files.get(0).getPath());
     fileSchema = fileSchema.add(CORRUPT_RECORD, DataTypes.StringType, true);
-    spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
-    Dataset<Row> raw = reader(pathText, readPaths)
-        .schema(fileSchema)
-        .option("header", "true")
+    Map<String, String> csvOptions = Map.of(
         // RFC 4180: inside a quoted field a doubled quote is a quote, and a backslash is a character
         // (Spark's default escape is a backslash, which split "T-bs\",... wrongly).
-        .option("escape", "\"")
-        // Headers were checked above; positions are safe.
-        .option("enforceSchema", "true")
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
-        .csv(readPaths);
-    return contractColumns(schema, raw, byContractName, true);
+        "escape", "\"",
+        "mode", "PERMISSIVE",
+        "columnNameOfCorruptRecord", CORRUPT_RECORD);
+    Column line = col("value");
+    Column notRfc4180 = line.contains("\"").and(not(line.rlike(RFC4180_LINE)));
+    Column parsed = from_csv(line, lit(fileSchema.toDDL()), new java.util.HashMap<>(csvOptions));
+    List<Column> fields = new ArrayList<>();
+    for (String name : header) {
+      fields.add(col("_parsed").getField(name).as(name));
+    }
+    fields.add(when(notRfc4180, line).otherwise(col("_parsed").getField(CORRUPT_RECORD)).as(CORRUPT_RECORD));
+    fields.add(col(SOURCE_FILE));
+    Dataset<Row> raw = reader(pathText, readPaths).text(readPaths)
+        .select(line, col("_metadata.file_path").as(SOURCE_FILE))
+        .filter(not(line.isin(headerLines.toArray())).and(not(line.rlike("^[\\x00-\\x20]*$"))))
+        .select(line, parsed.as("_parsed"), col(SOURCE_FILE))
+        .select(fields.toArray(Column[]::new));
+    return contractColumns(schema, raw, byContractName, true, col(SOURCE_FILE));
   }
 
   private Dataset<Row> readJson(InputSchema schema, String pathText, String[] readPaths, List<FileStatus> files) {
@@ -240,7 +272,7 @@ public final class InputReader {
     for (String name : schema.columnNames()) {
       identity.put(name, name);
     }
-    return contractColumns(schema, raw, identity, true);
+    return contractColumns(schema, raw, identity, true, col("_metadata.file_path"));
   }
 
   private Dataset<Row> readParquet(InputSchema schema, String pathText, String[] readPaths, FileStatus firstFile) {
@@ -269,12 +301,12 @@ public final class InputReader {
             + ", expected " + column.type().simpleString());
       }
     }
-    return contractColumns(schema, raw, byContractName, false);
+    return contractColumns(schema, raw, byContractName, false, col("_metadata.file_path"));
   }
 
   /** Selects the contract columns by their contract names; absent optional columns become nulls. */
-  private static Dataset<Row> contractColumns(
-      InputSchema schema, Dataset<Row> raw, Map<String, String> actualNames, boolean hasCorruptColumn) {
+  private static Dataset<Row> contractColumns(InputSchema schema, Dataset<Row> raw, Map<String, String> actualNames,
+      boolean hasCorruptColumn, Column sourceFile) {
     List<Column> columns = new ArrayList<>();
     for (ColumnSpec column : schema.columns()) {
       String actual = actualNames.get(column.name());
@@ -285,7 +317,7 @@ public final class InputReader {
     columns.add(hasCorruptColumn
         ? col(CORRUPT_RECORD)
         : lit(null).cast(DataTypes.StringType).as(CORRUPT_RECORD));
-    columns.add(col("_metadata.file_path").as(SOURCE_FILE));
+    columns.add(sourceFile.as(SOURCE_FILE));
     return raw.select(columns.toArray(Column[]::new));
   }
 
@@ -302,7 +334,10 @@ public final class InputReader {
     }
   }
 
-  private List<String> csvHeader(String input, FileStatus file) {
+  /** A CSV file's header: its first line as written (without a byte-order mark) and the column names in it. */
+  private record CsvHeader(String line, List<String> names) {}
+
+  private CsvHeader csvHeader(String input, FileStatus file) {
     try (BufferedReader reader = open(file.getPath())) {
       String line = reader.readLine();
       if (line == null) {
@@ -319,7 +354,7 @@ public final class InputReader {
         }
         names.add(trimmed);
       }
-      return names;
+      return new CsvHeader(line, names);
     } catch (IOException e) {
       throw new InputException("input '" + input + "': cannot read " + file.getPath() + ": " + e.getMessage(), e);
     }
