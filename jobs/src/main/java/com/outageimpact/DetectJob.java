@@ -13,6 +13,7 @@ import com.outageimpact.ingest.Ingestion;
 import com.outageimpact.publish.IncidentSummaries;
 import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
+import com.outageimpact.publish.StageTables;
 import com.outageimpact.publish.Timelines;
 import java.time.Instant;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class DetectJob {
           .ingestReports(paths);
       Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, Detection.TIMELINE_AFTER, timer);
       try (StageTimer.Stage stage = timer.start("publish")) {
-        List<String> ids = Detection.stage(publisher, spark, result);
+        List<String> ids = StageTables.detection(publisher, spark, result);
         Timelines.stage(publisher, spark, result, List.of(), List.of());
         IncidentSummaries.stage(publisher, spark, result.incidents(), List.of(), List.of(), java.util.Map.of());
         Manifest manifest = new Manifest("detect", publisher.runId(), startedAt, spark.version())

@@ -22,6 +22,7 @@ import com.outageimpact.ingest.Ingestion;
 import com.outageimpact.publish.IncidentSummaries;
 import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
+import com.outageimpact.publish.StageTables;
 import com.outageimpact.publish.Timelines;
 import com.outageimpact.schema.Schemas;
 import java.time.Duration;
@@ -191,9 +192,9 @@ public final class RunJob {
       }
       String json;
       try (StageTimer.Stage stage = timer.start("publish")) {
-        List<String> incidents = Detection.stage(publisher, spark, detection);
-        CascadeStage.stage(publisher, spark, cascade);
-        ImpactStage.stage(publisher, impacts);
+        List<String> incidents = StageTables.detection(publisher, spark, detection);
+        StageTables.cascade(publisher, spark, cascade);
+        StageTables.impact(publisher, impacts);
         Timelines.stage(publisher, spark, detection, cascade, impacts);
         IncidentSummaries.stage(publisher, spark, detection.incidents(), cascade, impacts, weeksUsed);
         if (!incidents.isEmpty()) {

@@ -6,15 +6,16 @@ import com.outageimpact.cascade.ServiceImpacts.ComponentImpact;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.DetectedIncident;
 import com.outageimpact.graph.ServiceGraph;
-import com.outageimpact.publish.Publisher;
 import com.outageimpact.schema.Schemas;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -105,9 +106,8 @@ public final class CascadeStage {
     }
   }
 
-  /** Stages the cascade tables of every incident. */
-  public static void stage(Publisher publisher, SparkSession spark, List<Finding> findings) {
-    List<String> ids = findings.stream().map(f -> f.incident().id()).toList();
+  /** The cascade's tables over every incident, by table name: service_impact, root_cause_candidates, component_exposure. */
+  public static Map<String, Dataset<Row>> tables(SparkSession spark, List<Finding> findings) {
     List<Row> impacts = new ArrayList<>();
     List<Row> candidates = new ArrayList<>();
     List<Row> exposures = new ArrayList<>();
@@ -129,10 +129,11 @@ public final class CascadeStage {
             e.criticalBusinesses(), e.valuePerHourDown(), e.valuePerHourDegraded(), e.valuePerHourAtRisk()));
       }
     }
-    publisher.stagePerIncident("service_impact", spark.createDataFrame(impacts, Schemas.SERVICE_IMPACT), ids);
-    publisher.stagePerIncident("root_cause_candidates",
-        spark.createDataFrame(candidates, Schemas.ROOT_CAUSE_CANDIDATES), ids);
-    publisher.stagePerIncident("component_exposure", spark.createDataFrame(exposures, Schemas.COMPONENT_EXPOSURE), ids);
+    Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
+    tables.put("service_impact", spark.createDataFrame(impacts, Schemas.SERVICE_IMPACT));
+    tables.put("root_cause_candidates", spark.createDataFrame(candidates, Schemas.ROOT_CAUSE_CANDIDATES));
+    tables.put("component_exposure", spark.createDataFrame(exposures, Schemas.COMPONENT_EXPOSURE));
+    return tables;
   }
 
   /** States as the contract spells them: down, degraded, up. */

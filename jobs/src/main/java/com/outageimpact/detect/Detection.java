@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.timestamp_seconds;
 
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.ingest.IncidentDeclaration;
-import com.outageimpact.publish.Publisher;
 import com.outageimpact.schema.Schemas;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -121,18 +120,7 @@ public final class Detection {
   /** The tables this stage publishes, per incident (incident_summary is gathered from every stage). */
   public static final List<String> TABLES = List.of("outage_windows", "timeline");
 
-  /**
-   * Stages the outage windows of every incident found; returns the incidents' ids. Nothing is
-   * staged when there is no incident (the previous outputs of other incidents stay as they are).
-   * The timeline is staged by {@link com.outageimpact.publish.Timelines}, which adds what the
-   * other stages know.
-   */
-  public static List<String> stage(Publisher publisher, SparkSession spark, Result result) {
-    List<String> ids = result.incidents().stream().map(DetectedIncident::id).toList();
-    publisher.stagePerIncident("outage_windows", windowsTable(spark, result.incidents()), ids);
-    return ids;
-  }
-
+  /** The outage_windows table: one row per window of every incident found. */
   public static Dataset<Row> windowsTable(SparkSession spark, List<DetectedIncident> incidents) {
     List<Row> rows = new ArrayList<>();
     for (DetectedIncident incident : incidents) {

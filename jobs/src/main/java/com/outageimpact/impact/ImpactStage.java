@@ -23,7 +23,6 @@ import com.outageimpact.detect.DetectedIncident;
 import com.outageimpact.detect.Detection;
 import com.outageimpact.detect.Footprint;
 import com.outageimpact.ingest.IngestedData;
-import com.outageimpact.publish.Publisher;
 import com.outageimpact.schema.Schemas;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -350,21 +349,5 @@ public final class ImpactStage {
           when(tier.equalTo(r.getString(0)).and(availability.lt(below)), lit(credit)).otherwise(0.0));
     }
     return pct;
-  }
-
-  public static void stage(Publisher publisher, List<Impact> impacts) {
-    for (Impact impact : impacts) {
-      publisher.stagePerIncident("business_impact", impact.businesses(), List.of(impact.incidentId()), "sector");
-      publisher.stagePerIncident("sector_impact", impact.sectors(), List.of(impact.incidentId()));
-      publisher.stagePerIncident("impact_breakdown", impact.breakdown(), List.of(impact.incidentId()));
-      if (impact.insured() != null) {
-        publisher.stagePerIncident("insured_impact", impact.insured().businesses(), List.of(impact.incidentId()),
-            "sector");
-        publisher.stagePerIncident("insured_sector_impact", impact.insured().sectors(), List.of(impact.incidentId()));
-      }
-      if (impact.durations() != null) {
-        publisher.stagePerIncident("duration_scenarios", impact.durations(), List.of(impact.incidentId()));
-      }
-    }
   }
 }

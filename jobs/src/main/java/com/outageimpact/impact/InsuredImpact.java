@@ -47,10 +47,10 @@ import org.apache.spark.sql.types.DataTypes;
  * on the measured downtime alone and have none. Sums over businesses add the squared distances
  * from the estimate to each end, as independent estimates do.
  */
-final class InsuredImpact {
+public final class InsuredImpact {
 
   /** Per business and per sector, and the incident's totals (sector and totals null until rolled up). */
-  record Tables(Dataset<Row> businesses, Dataset<Row> sectors, Row totals) {}
+  public record Tables(Dataset<Row> businesses, Dataset<Row> sectors, Row totals) {}
 
   private static final List<String> INTERVAL_SUMS =
       List.of("covered_loss", "insured_loss", "retained_loss", "uninsured_loss");
