@@ -4,6 +4,7 @@ import com.outageimpact.common.JobOptions;
 import com.outageimpact.common.SparkJobs;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.DetectedIncident;
+import com.outageimpact.detect.AnalysisWindow;
 import com.outageimpact.detect.Detection;
 import com.outageimpact.detect.DetectionParams;
 import com.outageimpact.ingest.IngestedData;
@@ -61,7 +62,7 @@ public final class DetectJob {
     try {
       IngestedData data = new Ingestion(spark, "USD", format, input -> publisher.stage("rejects/" + input), timer)
           .ingestReports(paths);
-      Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, Detection.TIMELINE_AFTER, timer);
+      Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, AnalysisWindow.TIMELINE_AFTER, timer);
       try (StageTimer.Stage stage = timer.start("publish")) {
         List<String> ids = StageTables.detection(publisher, spark, result);
         Timelines.stage(publisher, spark, result, List.of(), List.of());

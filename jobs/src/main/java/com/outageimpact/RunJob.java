@@ -5,11 +5,13 @@ import static org.apache.spark.sql.functions.col;
 import com.outageimpact.cascade.CascadeStage;
 import com.outageimpact.cascade.NormalRates;
 import com.outageimpact.common.JobOptions;
+import com.outageimpact.impact.ImpactParams;
 import com.outageimpact.impact.ImpactStage;
 import com.outageimpact.common.SparkJobs;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.Detection;
 import com.outageimpact.detect.DetectionParams;
+import com.outageimpact.detect.AnalysisWindow;
 import com.outageimpact.detect.DetectedIncident;
 import com.outageimpact.detect.TransactionEvidence;
 import com.outageimpact.ingest.DateSpan;
@@ -71,10 +73,7 @@ public final class RunJob {
     options.option("reporting-currency", "USD", "ISO 4217 currency that money is reported in");
     DetectionParams.declare(options);
     options.option("root", null, "component to explain every incident by, over the declared or inferred root");
-    options.option("recovery-hours", "6", "hours after the detected end in which demand above expectation counts as recovered");
-    options.option("duration-hours", "1,2,4,8,12,24,48",
-        "outage durations (hours) for duration_scenarios: the net loss had the outage lasted each");
-    options.option("level-hours", "24", "hours before the analysis window that set each business's level (busy day, growth)");
+    ImpactParams.declare(options);
     return options;
   }
 
@@ -101,7 +100,7 @@ public final class RunJob {
     InputPaths paths = checkInputsAndOutput(options, spark.sparkContext().hadoopConfiguration());
     InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
     DetectionParams detectionParams = DetectionParams.from(options);
-    double[] durationHours = ImpactStage.durationHours(options.require("duration-hours"));
+    ImpactParams impactParams = ImpactParams.from(options);
     Publisher publisher = new Publisher(options.require("out"), spark.sparkContext().hadoopConfiguration());
     Dataset<Row> cachedTransactions = null;
     try {
@@ -112,16 +111,15 @@ public final class RunJob {
       IngestedData ingested = ingestion.ingestAllButTransactions(paths);
       // The timeline reaches the recovery hours past an incident's end (the impact's analysis window).
       Detection.Result detection = Detection.detect(ingested.reports().accepted(), ingested.incident(),
-          detectionParams, Duration.ofSeconds(Math.round(options.getDouble("recovery-hours") * 3600)), timer);
+          detectionParams, impactParams.recovery(), timer);
 
       // Transactions are read after detection, for the dates its incidents need: when they are
       // date-partitioned, the other days' files are never opened. With no incident, every file is
       // read, so that the manifest and rejects still say what is wrong with the data.
       DateSpan dates = null;
       for (DetectedIncident incident : detection.incidents()) {
-        Instant[] span = ImpactStage.transactionSpan(incident, detectionParams.baselineWeeks(),
-            options.getDouble("recovery-hours"), options.getDouble("level-hours"));
-        DateSpan one = DateSpan.covering(span[0], span[1]);
+        AnalysisWindow window = impactParams.window(incident);
+        DateSpan one = DateSpan.covering(window.transactionsFrom(detectionParams.baselineWeeks()), window.timelineEnd());
         dates = dates == null ? one : dates.union(one);
       }
       ingested = ingestion.ingestTransactions(ingested, paths, dates);
@@ -167,8 +165,8 @@ public final class RunJob {
       Map<String, String> notEstimated = new LinkedHashMap<>();
       for (CascadeStage.Finding finding : cascade) {
         // Only baseline weeks the data wholly covers: a week it starts inside has short sums.
-        int weeks = ImpactStage.coveredWeeks(transactionExtent, finding.incident(), detectionParams.baselineWeeks(),
-            options.getDouble("level-hours"));
+        int weeks = ImpactStage.coveredWeeks(transactionExtent, impactParams.window(finding.incident()),
+            detectionParams.baselineWeeks());
         weeksUsed.put(finding.incident().id(), weeks);
         if (weeks == 0) {
           // Nothing to compare with: publish detection and cascade, and no money rather than a guess.
@@ -178,9 +176,8 @@ public final class RunJob {
           notEstimated.put(finding.incident().id(), reason);
           continue;
         }
-        impacts.add(ImpactStage.estimate(spark, data, finding, weeks,
-            options.getDouble("recovery-hours"), options.getDouble("level-hours"), detectionParams.bucketSeconds(),
-            durationHours, timer));
+        impacts.add(ImpactStage.estimate(spark, data, finding, weeks, impactParams, detectionParams.bucketSeconds(),
+            timer));
       }
       manifest.put("baseline_weeks_used", weeksUsed);
       if (data.policies() == null) {

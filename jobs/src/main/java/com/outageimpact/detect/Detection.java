@@ -26,8 +26,8 @@ import org.apache.spark.storage.StorageLevel;
 public final class Detection {
 
   /** How much of the timeline around an incident is kept: context before, and the drain after. */
-  public static final Duration TIMELINE_BEFORE = Duration.ofHours(1);
-  public static final Duration TIMELINE_AFTER = Duration.ofHours(3);
+  private static final Duration TIMELINE_BEFORE = AnalysisWindow.TIMELINE_BEFORE;
+  private static final Duration TIMELINE_AFTER = AnalysisWindow.TIMELINE_AFTER;
   /** How long before an incident's first window other services are checked for having been hit too. */
   static final Duration FOCUS_BEFORE = Duration.ofHours(1);
   /**

@@ -77,7 +77,7 @@ public final class TransactionEvidence {
       List<String> businessRegions = businesses.select("region").distinct().as(Encoders.STRING()).collectAsList();
       for (DetectedIncident incident : incidents) {
         Instant from = incident.start().minus(Detection.FOCUS_BEFORE);
-        Instant to = incident.end().plus(Detection.TIMELINE_AFTER);
+        Instant to = incident.end().plus(AnalysisWindow.TIMELINE_AFTER);
         Series series = counts(transactions, businesses, from, to, params);
         List<OutageWindow> windows = new ArrayList<>();
         for (OutageWindow w : incident.windows()) {

@@ -19,8 +19,8 @@ import com.outageimpact.cascade.Cascade;
 import com.outageimpact.cascade.CascadeStage;
 import com.outageimpact.cascade.ServiceImpacts.ComponentImpact;
 import com.outageimpact.common.StageTimer;
+import com.outageimpact.detect.AnalysisWindow;
 import com.outageimpact.detect.DetectedIncident;
-import com.outageimpact.detect.Detection;
 import com.outageimpact.detect.Footprint;
 import com.outageimpact.ingest.IngestedData;
 import com.outageimpact.schema.Schemas;
@@ -48,8 +48,7 @@ import org.apache.spark.storage.StorageLevel;
  * value on the streams it hit, gross loss while impaired, what came back after recovery, net
  * loss with a 90% interval), failed attempts, downtime, availability and SLA credits.
  *
- * <p>The analysis window runs from {@link #PAD} before the detected start (users report a few
- * minutes after they are hit) to the recovery hours after the detected end.
+ * <p>The analysis window and the spans around it are the incident's {@link AnalysisWindow}.
  */
 public final class ImpactStage {
 
@@ -58,12 +57,6 @@ public final class ImpactStage {
   public static final List<String> INSURED_TABLES = List.of("insured_impact", "insured_sector_impact");
   public static final String DURATION_TABLE = "duration_scenarios";
 
-  /** Parses --duration-hours (e.g. 1,2,4,8,12,24,48). */
-  public static double[] durationHours(String list) {
-    return DurationScenarios.parse(list);
-  }
-  /** Before the detected start: losses begin before the first reports do. */
-  static final Duration PAD = Duration.ofMinutes(30);
 
   /**
    * One incident's results: the tables (lazy, over cached small tables), the totals with the
@@ -88,38 +81,6 @@ public final class ImpactStage {
   private ImpactStage() {}
 
   /**
-   * The span of transactions an incident's estimate reads: from the baseline weeks before its
-   * level window (or its timeline, if that starts earlier) to the end of its recovery period and
-   * timeline. It covers the cascade's normal rates too (the baseline weeks before the start).
-   */
-  public static Instant[] transactionSpan(DetectedIncident incident, int baselineWeeks, double recoveryHours,
-      double levelHours) {
-    Instant levelStart = levelStart(incident, levelHours);
-    Instant timelineFrom = timelineStart(incident);
-    Instant first = levelStart.isBefore(timelineFrom) ? levelStart : timelineFrom;
-    return new Instant[] {first.minusSeconds(baselineWeeks * StreamLosses.WEEK), timelineEnd(incident, recoveryHours)};
-  }
-
-  private static Instant windowEnd(DetectedIncident incident, double recoveryHours) {
-    return incident.end().plusSeconds(Math.round(recoveryHours * 3600));
-  }
-
-  private static Instant levelStart(DetectedIncident incident, double levelHours) {
-    return incident.start().minus(PAD).minusSeconds(Math.round(levelHours * 3600));
-  }
-
-  /** The timeline covers the detection's span and the whole analysis window. */
-  private static Instant timelineStart(DetectedIncident incident) {
-    return incident.start().minus(Detection.TIMELINE_BEFORE);
-  }
-
-  private static Instant timelineEnd(DetectedIncident incident, double recoveryHours) {
-    Instant detectionEnd = incident.end().plus(Detection.TIMELINE_AFTER);
-    Instant windowEnd = windowEnd(incident, recoveryHours);
-    return detectionEnd.isAfter(windowEnd) ? detectionEnd : windowEnd;
-  }
-
-  /**
    * When the accepted transactions start and end (epoch seconds) and how many there are: what a
    * baseline week's coverage is judged by. The same for every incident, so measured once.
    */
@@ -137,31 +98,22 @@ public final class ImpactStage {
    * How many of the {@code baselineWeeks} the transactions cover for this incident (the baseline
    * week's whole shifted span, level window included); 0 means there is nothing to estimate from.
    */
-  public static int coveredWeeks(TransactionExtent extent, DetectedIncident incident, int baselineWeeks,
-      double levelHours) {
-    return StreamLosses.coveredWeeks(extent, levelStart(incident, levelHours), baselineWeeks);
+  public static int coveredWeeks(TransactionExtent extent, AnalysisWindow window, int baselineWeeks) {
+    return StreamLosses.coveredWeeks(extent, window.levelStart(), baselineWeeks);
   }
 
   /**
    * @param baselineWeeks the baseline weeks to use: those the data covers ({@link #coveredWeeks}), at least 1
-   * @param recoveryHours after the detected end, in which demand above expectation counts as recovered
-   * @param levelHours before the window, the hours that set each business's level
    * @param bucketSeconds the timeline's bucket
    */
   public static Impact estimate(SparkSession spark, IngestedData data, CascadeStage.Finding finding,
-      int baselineWeeks, double recoveryHours, double levelHours, long bucketSeconds, StageTimer timer) {
-    return estimate(spark, data, finding, baselineWeeks, recoveryHours, levelHours, bucketSeconds, null, timer);
-  }
-
-  /** @param durationHours the duration scenarios to estimate (null: none) */
-  public static Impact estimate(SparkSession spark, IngestedData data, CascadeStage.Finding finding,
-      int baselineWeeks, double recoveryHours, double levelHours, long bucketSeconds, double[] durationHours,
-      StageTimer timer) {
+      int baselineWeeks, ImpactParams params, long bucketSeconds, StageTimer timer) {
     DetectedIncident incident = finding.incident();
     try (StageTimer.Stage stage = timer.start("impact")) {
-      Instant windowStart = incident.start().minus(PAD);
-      Instant windowEnd = windowEnd(incident, recoveryHours);
-      Instant preStart = levelStart(incident, levelHours);
+      AnalysisWindow window = params.window(incident);
+      Instant windowStart = window.start();
+      Instant windowEnd = window.end();
+      Instant preStart = window.levelStart();
       Map<String, Instant> impaired = new LinkedHashMap<>();
       Map<String, Instant[]> impairedSpans = new LinkedHashMap<>();
       List<Row> downRows = new ArrayList<>();
@@ -254,7 +206,7 @@ public final class ImpactStage {
           .withColumn("incident_id", lit(incident.id()))
           .persist(StorageLevel.MEMORY_AND_DISK());
 
-      double hours = Duration.between(windowStart, windowEnd).toSeconds() / 3600.0;
+      double hours = window.hours();
       Dataset<Row> sectorSums = Breakdowns.ofBusinesses(business, "sector");
       Row totals = sectorSums.agg(sum("net_loss").as("net_loss"), sum("loss_variance").as("loss_variance"),
           sum("loss_variance_squares").as("loss_variance_squares"),
@@ -276,8 +228,8 @@ public final class ImpactStage {
           hours, totalExpected, totalNetLoss, combinedWeeks);
       breakdown = Breakdowns.conform(breakdown, incident.id()).persist(StorageLevel.MEMORY_AND_DISK());
 
-      Instant timelineFrom = timelineStart(incident);
-      Instant timelineTo = timelineEnd(incident, recoveryHours);
+      Instant timelineFrom = window.timelineStart();
+      Instant timelineTo = window.timelineEnd();
       Dataset<Row> timeline = TimelineValues.compute(spark, data.transactions().accepted(),
           streams.filter(col("hit")), timelineFrom, timelineTo, bucketSeconds, baselineWeeks)
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -299,11 +251,11 @@ public final class ImpactStage {
         }
       }
       Dataset<Row> durations = null;
-      if (durationHours != null) {
+      if (params.durationHours() != null) {
         try (StageTimer.Stage durationStage = timer.start("impact.durations")) {
           durations = DurationScenarios.compute(spark, streams.filter(col("hit")), business, sectors,
               data.transactions().accepted(), impairedSpans, incident.start(),
-              Duration.between(incident.start(), incident.end()).toSeconds() / 3600.0, durationHours, baselineWeeks,
+              Duration.between(incident.start(), incident.end()).toSeconds() / 3600.0, params.durationHours(), baselineWeeks,
               data.policies() == null ? null : InsuredImpact.covers(data.policies().accepted(), downByBusiness),
               downByBusiness, incident.id());
           durationStage.count("rows", durations.count());

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import com.outageimpact.cascade.Cascade;
 import com.outageimpact.cascade.CascadeStage;
 import com.outageimpact.cascade.ServiceImpacts.ComponentImpact;
+import com.outageimpact.detect.AnalysisWindow;
 import com.outageimpact.detect.DetectedIncident;
 import com.outageimpact.detect.Detection;
 import com.outageimpact.impact.ImpactStage;
@@ -46,8 +47,10 @@ public final class Timelines {
     long bucket = detection.params().bucketSeconds();
     for (DetectedIncident incident : detection.incidents()) {
       ImpactStage.Impact impact = impactByIncident.get(incident.id());
-      Instant from = impact != null ? impact.timelineFrom() : incident.start().minus(Detection.TIMELINE_BEFORE);
-      Instant to = impact != null ? impact.timelineTo() : incident.end().plus(Detection.TIMELINE_AFTER);
+      // Without an estimate the timeline is the reports' own: the analysis window adds nothing.
+      AnalysisWindow reports = AnalysisWindow.reportsOnly(incident);
+      Instant from = impact != null ? impact.timelineFrom() : reports.timelineStart();
+      Instant to = impact != null ? impact.timelineTo() : reports.timelineEnd();
       Dataset<Row> timeline = Detection.reportTimeline(detection, incident, from, to);
       if (impact != null) {
         Dataset<Row> values = impact.timelineValues();

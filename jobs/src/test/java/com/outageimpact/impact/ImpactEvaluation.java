@@ -124,7 +124,7 @@ public final class ImpactEvaluation {
       totalErrors.add(summary.<Double>getAs("net_loss") - trueTotal);
       // Naive: the sectors' average hourly revenue (over the analysis window) x the outage hours.
       double hours = ((Number) summary.getAs("duration_minutes")).doubleValue() / 60;
-      double windowHours = hours + ImpactStage.PAD.toMinutes() / 60.0 + 6;
+      double windowHours = hours + com.outageimpact.detect.AnalysisWindow.PAD.toMinutes() / 60.0 + 6;
       double naive = summary.<Double>getAs("expected_value") / windowHours * hours;
       naiveErrors.add(naive - trueTotal);
       System.out.printf(Locale.ROOT, "seed %d: %s, %d min; total net %.0f, true %.0f (σ %.0f), naive %.0f%n", seed,

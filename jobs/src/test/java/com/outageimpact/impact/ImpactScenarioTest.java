@@ -242,7 +242,7 @@ class ImpactScenarioTest {
   private void checkTimeline(String name, Row summary, JsonNode truth) {
     java.sql.Timestamp start = summary.getAs("start");
     java.sql.Timestamp end = summary.getAs("end");
-    java.sql.Timestamp windowStart = java.sql.Timestamp.from(start.toInstant().minus(ImpactStage.PAD));
+    java.sql.Timestamp windowStart = java.sql.Timestamp.from(start.toInstant().minus(com.outageimpact.detect.AnalysisWindow.PAD));
     java.sql.Timestamp windowEnd = java.sql.Timestamp.from(end.toInstant().plusSeconds(6 * 3600));
     org.apache.spark.sql.Dataset<Row> timeline = spark.read().parquet(Published.table(tmp.resolve("out"), "timeline"));
     Row window = timeline.filter(functions.col("bucket_start").geq(windowStart)

@@ -116,7 +116,7 @@ public final class PlaceboEvaluation {
       Instant start = Instant.ofEpochSecond((earliest.getEpochSecond() + rng.nextLong(span)) / 1800 * 1800);
       int halfHours = 4 + rng.nextInt(21);
       Instant end = start.plusSeconds(1800L * halfHours);
-      Instant from = start.minus(ImpactStage.PAD).minus(Duration.ofHours((long) LEVEL_HOURS));
+      Instant from = start.minus(com.outageimpact.detect.AnalysisWindow.PAD).minus(Duration.ofHours((long) LEVEL_HOURS));
       Instant to = end.plus(Duration.ofHours((long) RECOVERY_HOURS));
       if (labels.stream().anyMatch(l -> l[0].isBefore(to) && l[1].isAfter(from))) {
         continue;
@@ -157,8 +157,8 @@ public final class PlaceboEvaluation {
         Duration.between(start, end).toSeconds() / 60.0, List.of(SERVICE), true, true);
     CascadeStage.Finding finding = new CascadeStage.Finding(incident, SERVICE, CascadeStage.RootSource.OPTION,
         null, List.of(), List.of(impact), List.of());
-    ImpactStage.Impact result = ImpactStage.estimate(spark, data, finding, weeks, RECOVERY_HOURS, LEVEL_HOURS, 1800,
-        new StageTimer());
+    ImpactStage.Impact result = ImpactStage.estimate(spark, data, finding, weeks,
+        new ImpactParams(RECOVERY_HOURS, LEVEL_HOURS, null), 1800, new StageTimer());
     try {
       Row totals = result.totals();
       return RowFactory.create(totals.<Double>getAs("expected_value"), totals.<Double>getAs("net_loss"),
