@@ -1,6 +1,5 @@
 package com.outageimpact;
 
-import com.outageimpact.generate.GenerateJob;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +16,7 @@ public final class Main {
   static {
     JOBS.put("run", RunJob::main);
     JOBS.put("detect", DetectJob::main);
-    JOBS.put("generate", GenerateJob::main);
+    JOBS.put("generate", Main::generate);
   }
 
   private Main() {}
@@ -29,5 +28,34 @@ public final class Main {
       System.exit(args.length == 0 || args[0].equals("--help") ? 0 : 2);
     }
     JOBS.get(args[0]).accept(Arrays.copyOfRange(args, 1, args.length));
+  }
+
+  /**
+   * The generator is not in the jobs jar analysts submit (it is test tooling): it is looked up
+   * when asked for, from the build's classes or the generator jar.
+   */
+  private static void generate(String[] args) {
+    Class<?> job;
+    try {
+      job = Class.forName("com.outageimpact.generate.GenerateJob");
+    } catch (ClassNotFoundException e) {
+      System.err.println("generate failed: the generator is not on the classpath; add the generator jar "
+          + "(jobs/target/outage-impact-jobs-<version>-generator.jar, e.g. spark-submit --jars) or run it "
+          + "with mvn -q compile exec:exec -Djob=generate");
+      System.exit(2);
+      return;
+    }
+    try {
+      job.getMethod("main", String[].class).invoke(null, (Object) args);
+    } catch (ReflectiveOperationException e) {
+      Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
   }
 }

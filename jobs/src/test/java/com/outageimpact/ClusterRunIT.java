@@ -298,6 +298,21 @@ class ClusterRunIT {
   }
 
   /**
+   * The jar the cluster runs is the one analysts submit: it holds the jobs, and no class of the
+   * scenario generator, which has a jar of its own (issue 23).
+   */
+  @Test
+  @Order(4)
+  void theSubmittedJarHoldsTheJobsAndNoGeneratorClass() throws IOException {
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(jobJar.toFile())) {
+      List<String> names = jar.stream().map(java.util.jar.JarEntry::getName).toList();
+      assertTrue(names.contains("com/outageimpact/RunJob.class"), "the jobs are in " + jobJar);
+      assertEquals(List.of(), names.stream().filter(n -> n.startsWith("com/outageimpact/generate/")).toList(),
+          "generator classes in " + jobJar);
+    }
+  }
+
+  /**
    * {@code reporter_hash} reaches no output (issue 24): every run of 16 hex digits in every row of every
    * published table (the rejects' raw lines and details included) and in the manifest is looked up
    * among the reporter fields of the reports input, whose generated bad rows include malformed
