@@ -12,7 +12,7 @@ class="com.outageimpact.$1"
 shift
 # Compiles the jobs (main and test helpers) and the evaluations; the helpers are read from
 # jobs/target/test-classes, as the reactor resolves the test-jar before packaging.
-mvn -B -q test-compile
+mvn -B -q -Pbenchmarks test-compile
 classpath_file=jobs/target/evaluation.classpath
 mvn -B -q -pl jobs dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" -Dmdep.includeScope=test
 flags=$(mvn -B -q help:evaluate -Dexpression=spark.module.flags -DforceStdout | sed "s/\x1b\[[0-9;]*m//g")
