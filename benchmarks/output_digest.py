@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Prints one SHA-256 per table of the latest committed run under OUT: its rows sorted, floats
+rounded to 9 significant digits (the last bits of a double sum may depend on the order Spark adds
+in), and source_file made relative to the data folder DATA. CI compares the sample run's digests
+with data-samples/penlight-outputs.sha256, so a change that moves any published figure of the
+sample shows, and one meant to move none (a refactoring) is checked to move none. After a change
+that is meant to move figures, write the file again and say why in the commit:
+
+    notebooks/.venv/bin/python benchmarks/output_digest.py out data-samples/penlight \\
+        > data-samples/penlight-outputs.sha256
+"""
+import hashlib, json, os, sys
+import numpy as np
+import pyarrow.dataset as ds
+
+
+def tables(root):
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        if any('=' in p for p in os.path.relpath(dirpath, root).split(os.sep)):
+            continue
+        if any(f.endswith('.parquet') for f in filenames) or any('=' in d for d in dirnames):
+            found.append(os.path.relpath(dirpath, root))
+            dirnames[:] = []
+    return sorted(found)
+
+
+def digest(path, data):
+    df = ds.dataset(path, format='parquet', partitioning='hive').to_table().to_pandas()
+    df = df[sorted(df.columns)]
+    for c in df.columns:
+        if df[c].dtype.kind == 'f':
+            df[c] = [None if np.isnan(v) else float(f'{v:.9g}') for v in df[c]]
+        elif c == 'source_file':
+            df[c] = [os.path.relpath(v.removeprefix('file:'), data) for v in df[c]]
+        elif df[c].dtype.kind not in 'iub':
+            df[c] = df[c].map(lambda v: json.dumps(v.tolist() if hasattr(v, 'tolist') else v, default=str))
+    rows = sorted(json.dumps(r, default=str) for r in df.to_dict('records'))
+    return hashlib.sha256('\n'.join(list(df.columns) + rows).encode()).hexdigest(), len(rows)
+
+
+def main(out, data):
+    manifest = json.load(open(os.path.join(out, 'manifest.json')))
+    run = os.path.join(out, manifest['tables'])
+    for table in tables(run):
+        sha, rows = digest(os.path.join(run, table), os.path.abspath(data))
+        print(f'{sha}  {table} ({rows} rows)')
+
+
+if __name__ == '__main__':
+    main(sys.argv[1], sys.argv[2])
