@@ -334,47 +334,55 @@ public final class Schemas {
       .add("extrapolated", BOOLEAN, false);
 
   /** sector_impact/: one row per incident and sector. */
-  public static final StructType SECTOR_IMPACT = withImpactMetrics(new StructType()
+  public static final StructType SECTOR_IMPACT = new StructType()
       .add("incident_id", STRING, false)
-      .add("sector", STRING, false), false);
+      .add("sector", STRING, false)
+      .add("businesses", DataTypes.LongType, false)
+      .add("affected_businesses", DataTypes.LongType, false)
+      .add("critical_affected", DataTypes.LongType, false)
+      .add("expected_value", DOUBLE, false)
+      .add("actual_value", DOUBLE, false)
+      .add("gross_loss", DOUBLE, false)
+      .add("recovered", DOUBLE, false)
+      .add("net_loss", DOUBLE, false)
+      .add("net_loss_low", DOUBLE, false)
+      .add("net_loss_high", DOUBLE, false)
+      .add("failed_txns", DataTypes.LongType, false)
+      .add("failed_value", DOUBLE, false)
+      .add("downtime_business_minutes", DOUBLE, false)
+      .add("sla_credits", DOUBLE, false)
+      .add("loss_per_hour", DOUBLE, false)
+      .add("loss_share_of_expected", DOUBLE, true)
+      .add("loss_share", DOUBLE, true)
+      .add("revenue_share", DOUBLE, true);
 
   /**
    * impact_breakdown/: the sector table's sums by other cuts, one row per incident, dimension
    * (sector, region, critical, service) and key (null: transactions that name no service).
    * Downtime and SLA credits are per business, so null on service rows.
    */
-  public static final StructType IMPACT_BREAKDOWN = withImpactMetrics(new StructType()
+  public static final StructType IMPACT_BREAKDOWN = new StructType()
       .add("incident_id", STRING, false)
       .add("dimension", STRING, false)
-      .add("key", STRING, true), true);
-
-  /**
-   * The metric columns sector_impact and impact_breakdown share, after their keys.
-   *
-   * @param perBusinessNullable downtime and SLA credits may be null (a cut, such as a service, that
-   *     does not partition businesses)
-   */
-  private static StructType withImpactMetrics(StructType keys, boolean perBusinessNullable) {
-    return keys
-        .add("businesses", DataTypes.LongType, false)
-        .add("affected_businesses", DataTypes.LongType, false)
-        .add("critical_affected", DataTypes.LongType, false)
-        .add("expected_value", DOUBLE, false)
-        .add("actual_value", DOUBLE, false)
-        .add("gross_loss", DOUBLE, false)
-        .add("recovered", DOUBLE, false)
-        .add("net_loss", DOUBLE, false)
-        .add("net_loss_low", DOUBLE, false)
-        .add("net_loss_high", DOUBLE, false)
-        .add("failed_txns", DataTypes.LongType, false)
-        .add("failed_value", DOUBLE, false)
-        .add("downtime_business_minutes", DOUBLE, perBusinessNullable)
-        .add("sla_credits", DOUBLE, perBusinessNullable)
-        .add("loss_per_hour", DOUBLE, false)
-        .add("loss_share_of_expected", DOUBLE, true)
-        .add("loss_share", DOUBLE, true)
-        .add("revenue_share", DOUBLE, true);
-  }
+      .add("key", STRING, true)
+      .add("businesses", DataTypes.LongType, false)
+      .add("affected_businesses", DataTypes.LongType, false)
+      .add("critical_affected", DataTypes.LongType, false)
+      .add("expected_value", DOUBLE, false)
+      .add("actual_value", DOUBLE, false)
+      .add("gross_loss", DOUBLE, false)
+      .add("recovered", DOUBLE, false)
+      .add("net_loss", DOUBLE, false)
+      .add("net_loss_low", DOUBLE, false)
+      .add("net_loss_high", DOUBLE, false)
+      .add("failed_txns", DataTypes.LongType, false)
+      .add("failed_value", DOUBLE, false)
+      .add("downtime_business_minutes", DOUBLE, true)
+      .add("sla_credits", DOUBLE, true)
+      .add("loss_per_hour", DOUBLE, false)
+      .add("loss_share_of_expected", DOUBLE, true)
+      .add("loss_share", DOUBLE, true)
+      .add("revenue_share", DOUBLE, true);
 
   /** {@code rows} with exactly {@code schema}'s columns, in its order and types. */
   public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> conform(
