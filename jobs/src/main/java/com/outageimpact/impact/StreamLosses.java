@@ -296,17 +296,9 @@ final class StreamLosses {
     return when(n.gt(0), total.divide(n)).otherwise(0.0);
   }
 
-  /** Mean of a part over the baseline weeks 1..weeks, leaving out week {@code except} (-1: none). */
-  private static Column mean(String part, int weeks, int except) {
-    Column total = lit(0.0);
-    int n = 0;
-    for (int j = 1; j <= weeks; j++) {
-      if (j != except) {
-        total = total.plus(col(part + "_" + j));
-        n++;
-      }
-    }
-    return total.divide(n);
+  /** Mean of a part over the baseline weeks 1..weeks other than {@code target} (0: all of them). */
+  private static Column mean(String part, int weeks, int target) {
+    return othersSum(part, target, weeks).divide(otherWeeks(target, weeks));
   }
 
   /**
@@ -336,13 +328,13 @@ final class StreamLosses {
     // The spread between businesses is measured on those whose level says something (noise under
     // 1, a relative SD under 100%): an average over all would let one business whose sales and
     // refunds nearly cancel (unbounded noise) take the spread to zero and every level with it.
-    Column usable = mean("pre", weeks, -1).gt(0).and(col("pre_0").gt(0)).and(noise0.lt(1));
+    Column usable = mean("pre", weeks, 0).gt(0).and(col("pre_0").gt(0)).and(noise0.lt(1));
     List<Column> global = new ArrayList<>();
     // The baseline weeks' own levels serve the leave-one-out, which needs two weeks.
     int targets = weeks >= 2 ? weeks : 0;
     for (int j = 0; j <= targets; j++) {
       global.add(sum("pre_" + j).as("total_" + j));
-      global.add(sum(mean("pre", weeks, j == 0 ? -1 : j)).as("others_" + j));
+      global.add(sum(mean("pre", weeks, j)).as("others_" + j));
     }
     global.add(org.apache.spark.sql.functions.avg(when(usable, raw0)).as("raw_mean"));
     global.add(org.apache.spark.sql.functions.avg(when(usable, raw0.multiply(raw0))).as("raw_square"));
@@ -357,7 +349,7 @@ final class StreamLosses {
       // Sums over no stream at all are null: nothing where the estimate looks (issue 24).
       double others = g.isNullAt(g.fieldIndex("others_" + j)) ? 0 : g.<Double>getAs("others_" + j);
       double overall = others > 0 ? g.<Double>getAs("total_" + j) / others : 1;
-      Column baseline = mean("pre", weeks, j == 0 ? -1 : j);
+      Column baseline = mean("pre", weeks, j);
       Column weight = lit(spread).divide(lit(spread).plus(levelNoise(j, weeks)));
       Column shrunk = lit(overall).plus(correctedRatio(j, weeks).minus(overall).multiply(weight));
       out.add(when(baseline.gt(0), least(lit(2.0), greatest(lit(0.5), shrunk))).otherwise(overall)
@@ -404,7 +396,7 @@ final class StreamLosses {
    * relative variance): the second-order delta-method correction of a ratio to a noisy sum.
    */
   private static Column correctedRatio(int target, int weeks) {
-    return col("pre_" + target).divide(mean("pre", weeks, target == 0 ? -1 : target))
+    return col("pre_" + target).divide(mean("pre", weeks, target))
         .divide(lit(1.0).plus(weekNoise(weeks).divide(otherWeeks(target, weeks))));
   }
 
