@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * 4180, applies the contract's reject rules in the ingester's order, and counts duplicates. Tests
  * compare what it finds in the files with what truth.json claims.
  */
-final class ReferenceValidator {
+public final class ReferenceValidator {
 
   /** One CSV input as read from disk. */
   static final class Table {
@@ -111,7 +111,7 @@ final class ReferenceValidator {
   }
 
   /** RFC 4180 split; a null entry would mean an unterminated quote (never generated). */
-  static List<String> split(String line) {
+  public static List<String> split(String line) {
     List<String> out = new ArrayList<>();
     StringBuilder field = new StringBuilder();
     boolean quoted = false;

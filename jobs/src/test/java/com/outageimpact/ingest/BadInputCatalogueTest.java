@@ -10,6 +10,7 @@ import com.outageimpact.SparkTestSession;
 import com.outageimpact.common.InputException;
 import com.outageimpact.common.JobOptions;
 import com.outageimpact.common.StageTimer;
+import com.outageimpact.generate.ReferenceValidator;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -304,7 +305,7 @@ class BadInputCatalogueTest {
 
   /** A CSV line of the catalogue as a JSON object, its empty fields left out. */
   private static String jsonObject(List<String> header, String csvLine) {
-    List<String> fields = splitCsv(csvLine);
+    List<String> fields = ReferenceValidator.split(csvLine);
     Map<String, String> object = new LinkedHashMap<>();
     for (int i = 0; i < header.size(); i++) {
       if (!fields.get(i).isEmpty()) {
@@ -316,29 +317,6 @@ class BadInputCatalogueTest {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Splits one RFC 4180 line (the catalogue's value cases are well-formed CSV). */
-  private static List<String> splitCsv(String line) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char ch = line.charAt(i);
-      if (quoted && ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-        field.append('"');
-        i++;
-      } else if (ch == '"') {
-        quoted = !quoted;
-      } else if (ch == ',' && !quoted) {
-        fields.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(ch);
-      }
-    }
-    fields.add(field.toString());
-    return fields;
   }
 
   @AfterAll
