@@ -13,16 +13,7 @@ import hashlib, json, os, sys
 import numpy as np
 import pyarrow.dataset as ds
 
-
-def tables(root):
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        if any('=' in p for p in os.path.relpath(dirpath, root).split(os.sep)):
-            continue
-        if any(f.endswith('.parquet') for f in filenames) or any('=' in d for d in dirnames):
-            found.append(os.path.relpath(dirpath, root))
-            dirnames[:] = []
-    return sorted(found)
+from compare_runs import latest, tables  # the run a manifest names, and its tables
 
 
 def digest(path, data):
@@ -40,8 +31,7 @@ def digest(path, data):
 
 
 def main(out, data):
-    manifest = json.load(open(os.path.join(out, 'manifest.json')))
-    run = os.path.join(out, manifest['tables'])
+    _, run = latest(out)
     for table in tables(run):
         sha, rows = digest(os.path.join(run, table), os.path.abspath(data))
         print(f'{sha}  {table} ({rows} rows)')
