@@ -33,7 +33,7 @@ measure() {
 }
 
 echo "scenario: $transactions transactions, $businesses businesses, $format, driver heap $driver_memory, $(nproc) cores"
-measure generate mvn -B -q exec:exec -Djob=generate -Djob.driver.memory="$driver_memory" \
+measure generate mvn -B -q compile exec:exec -Djob=generate -Djob.driver.memory="$driver_memory" \
   -Dargs="--out $data --format $format --businesses $businesses --transactions $transactions --seed 1"
 du -sh "$data/transactions" | awk '{print "transactions on disk: " $1}'
 measure ingest mvn -B -q exec:exec -Djob=run -Djob.driver.memory="$driver_memory" \

@@ -39,8 +39,8 @@ public final class Main {
     try {
       job = Class.forName("com.outageimpact.generate.GenerateJob");
     } catch (ClassNotFoundException e) {
-      System.err.println("generate failed: the generator is not on the classpath; add the generator jar "
-          + "(jobs/target/outage-impact-jobs-<version>-generator.jar, e.g. spark-submit --jars) or run it "
+      System.err.println("generate failed: the generator is not on the classpath; add its jar "
+          + "(generator/target/outage-impact-generator-<version>.jar, e.g. spark-submit --jars) or run it "
           + "with mvn -q compile exec:exec -Djob=generate");
       System.exit(2);
       return;

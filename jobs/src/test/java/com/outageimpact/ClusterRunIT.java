@@ -299,7 +299,7 @@ class ClusterRunIT {
 
   /**
    * The jar the cluster runs is the one analysts submit: it holds the jobs, and no class of the
-   * scenario generator, which has a jar of its own (issue 23).
+   * scenario generator, a module of its own (generator/, issue 23).
    */
   @Test
   @Order(4)
