@@ -8,9 +8,7 @@ import com.outageimpact.detect.AnalysisWindow;
 import com.outageimpact.detect.Detection;
 import com.outageimpact.detect.DetectionParams;
 import com.outageimpact.ingest.IngestedData;
-import com.outageimpact.ingest.InputFormat;
 import com.outageimpact.ingest.InputPaths;
-import com.outageimpact.ingest.Ingestion;
 import com.outageimpact.publish.IncidentSummaries;
 import com.outageimpact.publish.Manifest;
 import com.outageimpact.publish.Publisher;
@@ -35,7 +33,7 @@ public final class DetectJob {
     JobOptions options = new JobOptions("detect",
         "Detect outages from user problem reports (and response metrics from incident.json when given).");
     InputPaths.declare(options, INPUTS);
-    options.option("out", "out", "output folder; each incident's outputs are replaced atomically");
+    JobSettings.declare(options, "output folder; each incident's outputs are replaced atomically", false);
     DetectionParams.declare(options);
     return options;
   }
@@ -47,7 +45,8 @@ public final class DetectJob {
   /** Before any Spark work: the reports are there, every given path exists, --out can be written; returns the inputs' paths. */
   public static InputPaths checkInputsAndOutput(JobOptions options, org.apache.hadoop.conf.Configuration hadoopConf) {
     InputPaths paths = InputPaths.resolve(options, hadoopConf, INPUTS).checkPresent(hadoopConf, "reports");
-    Publisher.checkOutput(options.require("out"), hadoopConf);
+    JobSettings.from(options); // a bad --format or currency: said before Spark starts
+    Publisher.checkOutput(options.require(JobSettings.OUT), hadoopConf);
     return paths;
   }
 
@@ -55,13 +54,12 @@ public final class DetectJob {
   public static List<DetectedIncident> run(SparkSession spark, JobOptions options) throws Exception {
     Instant startedAt = Instant.now();
     StageTimer timer = new StageTimer();
+    JobSettings settings = JobSettings.from(options);
     DetectionParams params = DetectionParams.from(options);
     InputPaths paths = checkInputsAndOutput(options, spark.sparkContext().hadoopConfiguration());
-    InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
-    Publisher publisher = new Publisher(options.require("out"), spark.sparkContext().hadoopConfiguration());
+    Publisher publisher = settings.publisher(spark);
     try {
-      IngestedData data = new Ingestion(spark, "USD", format, input -> publisher.stage("rejects/" + input), timer)
-          .ingestReports(paths);
+      IngestedData data = settings.ingestion(spark, publisher, timer).ingestReports(paths);
       Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, AnalysisWindow.TIMELINE_AFTER, timer);
       try (StageTimer.Stage stage = timer.start("publish")) {
         List<String> ids = StageTables.detection(publisher, spark, result);

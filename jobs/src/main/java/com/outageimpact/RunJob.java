@@ -18,7 +18,6 @@ import com.outageimpact.ingest.DateSpan;
 import com.outageimpact.ingest.IngestedData;
 import com.outageimpact.ingest.IngestedInput;
 import com.outageimpact.ingest.InputCounts;
-import com.outageimpact.ingest.InputFormat;
 import com.outageimpact.ingest.InputPaths;
 import com.outageimpact.ingest.Ingestion;
 import com.outageimpact.publish.IncidentSummaries;
@@ -69,8 +68,7 @@ public final class RunJob {
             + "through the graph, and publish outage_windows, incident_summary, timeline, service_impact,\n"
             + "root_cause_candidates, component_exposure, rejects/ and manifest.json under --out.");
     InputPaths.declare(options, INPUTS);
-    options.option("out", "out", "output folder; a run replaces its outputs there atomically");
-    options.option("reporting-currency", "USD", "ISO 4217 currency that money is reported in");
+    JobSettings.declare(options, "output folder; a run replaces its outputs there atomically", true);
     DetectionParams.declare(options);
     options.option("root", null, "component to explain every incident by, over the declared or inferred root");
     ImpactParams.declare(options);
@@ -87,7 +85,8 @@ public final class RunJob {
   /** Before any Spark work: the required inputs are there, every given path exists, --out can be written; returns the inputs' paths. */
   public static InputPaths checkInputsAndOutput(JobOptions options, org.apache.hadoop.conf.Configuration hadoopConf) {
     InputPaths paths = InputPaths.resolve(options, hadoopConf, INPUTS).checkPresent(hadoopConf, REQUIRED);
-    Publisher.checkOutput(options.require("out"), hadoopConf);
+    JobSettings.from(options); // a bad --format or currency: said before Spark starts
+    Publisher.checkOutput(options.require(JobSettings.OUT), hadoopConf);
     return paths;
   }
 
@@ -98,16 +97,15 @@ public final class RunJob {
     // Again here (main checked before the session): callers that hand in their own session get
     // the same early, one-line failures.
     InputPaths paths = checkInputsAndOutput(options, spark.sparkContext().hadoopConfiguration());
-    InputFormat format = options.isSet("format") ? InputFormat.parse(options.get("format")) : null;
+    JobSettings settings = JobSettings.from(options);
     DetectionParams detectionParams = DetectionParams.from(options);
     ImpactParams impactParams = ImpactParams.from(options);
-    Publisher publisher = new Publisher(options.require("out"), spark.sparkContext().hadoopConfiguration());
+    Publisher publisher = settings.publisher(spark);
     Dataset<Row> cachedTransactions = null;
     try {
       Manifest manifest = new Manifest("run", publisher.runId(), startedAt, spark.version())
           .parameters(options.effectiveValues());
-      Ingestion ingestion = new Ingestion(spark, options.require("reporting-currency"), format,
-          input -> publisher.stage("rejects/" + input), timer);
+      Ingestion ingestion = settings.ingestion(spark, publisher, timer);
       IngestedData ingested = ingestion.ingestAllButTransactions(paths);
       // The timeline reaches the recovery hours past an incident's end (the impact's analysis window).
       Detection.Result detection = Detection.detect(ingested.reports().accepted(), ingested.incident(),
@@ -215,7 +213,7 @@ public final class RunJob {
         }
         impacts.forEach(ImpactStage.Impact::release);
       }
-      LOG.info("run complete: outputs under {}", options.require("out"));
+      LOG.info("run complete: outputs under {}", settings.out());
       return json;
     } catch (Exception | Error e) {
       publisher.abort();

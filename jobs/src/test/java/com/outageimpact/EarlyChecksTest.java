@@ -113,6 +113,26 @@ class EarlyChecksTest {
     assertTrue(e.getMessage().startsWith("input 'reports' is required"), e.getMessage());
   }
 
+  /** The shared settings (JobSettings) are checked with the inputs, before Spark starts. */
+  @Test
+  void aBadFormatOrReportingCurrencyIsNamed() throws Exception {
+    Path data = inputs();
+    String out = tmp.resolve("out").toString();
+    IllegalArgumentException format = assertThrows(IllegalArgumentException.class,
+        () -> checkRun("--data", data.toString(), "--out", out, "--format", "xlsx"));
+    assertEquals("unknown format 'xlsx': use csv, json or parquet", format.getMessage());
+    IllegalArgumentException currency = assertThrows(IllegalArgumentException.class,
+        () -> checkRun("--data", data.toString(), "--out", out, "--reporting-currency", "US$"));
+    assertEquals("option --reporting-currency 'US$' is not a three-letter ISO 4217 currency code", currency.getMessage());
+    checkRun("--data", data.toString(), "--out", out, "--reporting-currency", "eur");
+    assertEquals("EUR", JobSettings.from(RunJob.options().parse(new String[] {"--reporting-currency", "eur"}))
+        .reportingCurrency());
+    // detect reads no money: it has no currency to set.
+    assertEquals(null, JobSettings.from(DetectJob.options().parse(new String[] {})).reportingCurrency());
+    assertThrows(IllegalArgumentException.class,
+        () -> DetectJob.options().parse(new String[] {"--reporting-currency", "EUR"}));
+  }
+
   /** Through Main, as the launchers start it: exit 2, one line on stderr, and no Spark started. */
   @Test
   void theJobExitsTwoWithOneLineBeforeSparkStarts() throws Exception {

@@ -86,6 +86,11 @@ public final class JobOptions {
     return values.getOrDefault(name, option.defaultValue());
   }
 
+  /** Whether the job declares this option (a shared setting some jobs have and others not). */
+  public boolean declares(String name) {
+    return declared.containsKey(name);
+  }
+
   public boolean isSet(String name) {
     return get(name) != null;
   }

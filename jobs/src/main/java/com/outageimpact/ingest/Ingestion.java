@@ -48,6 +48,7 @@ public final class Ingestion {
   private final StageTimer timer;
 
   /**
+   * @param reportingCurrency null when only reports are read ({@link #ingestReports}): they hold no money
    * @param rejectsPath gives, for an input name, the (staging) folder for its reject rows
    */
   public Ingestion(SparkSession spark, String reportingCurrency, InputFormat formatOverride,
@@ -55,7 +56,7 @@ public final class Ingestion {
     this.spark = spark;
     this.reader = new InputReader(spark);
     this.formatOverride = formatOverride;
-    this.reportingCurrency = reportingCurrency.toUpperCase(Locale.ROOT);
+    this.reportingCurrency = reportingCurrency == null ? null : reportingCurrency.toUpperCase(Locale.ROOT);
     this.rejectsPath = rejectsPath;
     this.timer = timer;
   }
@@ -70,6 +71,9 @@ public final class Ingestion {
    * transactions can be read for the dates the detected incidents need alone.
    */
   public IngestedData ingestAllButTransactions(InputPaths paths) {
+    if (reportingCurrency == null) {
+      throw new IllegalStateException("ingesting money needs a reporting currency");
+    }
     ServiceGraph graph;
     try (StageTimer.Stage stage = timer.start("ingest.graph")) {
       graph = GraphLoader.load(paths.require("graph"), spark.sparkContext().hadoopConfiguration());
