@@ -9,8 +9,11 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.outageimpact.schema.Schemas;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.RelationalGroupedDataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -29,18 +32,44 @@ final class Breakdowns {
 
   private Breakdowns() {}
 
+  /**
+   * The columns a stream's row carries that add up unchanged at every level (business, sector,
+   * region, service, the incident): each roll-up sums this one list. Money, and the count of
+   * failed transactions.
+   */
+  static final List<String> ADDITIVE = List.of(
+      "expected_value", "actual_value", "gross_loss", "recovered", "failed_value", "failed_txns");
+
+  /** The {@link #ADDITIVE} columns, each summed under its own name; {@code orZero}: 0 where no row has one. */
+  static List<Column> sumsOfAdditive(boolean orZero) {
+    List<Column> sums = new ArrayList<>();
+    for (String name : ADDITIVE) {
+      Column total = sum(name);
+      if (orZero) {
+        total = coalesce(total, name.equals("failed_txns") ? lit(0L) : lit(0.0));
+      }
+      sums.add(total.as(name));
+    }
+    return sums;
+  }
+
+  /** {@code grouped} aggregated by {@code first} and the rest. */
+  static Dataset<Row> aggregate(RelationalGroupedDataset grouped, List<Column> first, List<Column> rest) {
+    List<Column> all = new ArrayList<>(first);
+    all.addAll(rest);
+    return grouped.agg(all.get(0), all.subList(1, all.size()).toArray(Column[]::new));
+  }
+
   /** Sums of business rows (the business_impact columns plus loss_variance) grouped by {@code key}. */
   static Dataset<Row> ofBusinesses(Dataset<Row> business, String dimension) {
-    return business.groupBy(col(dimension).cast(DataTypes.StringType).as("key")).agg(
+    return aggregate(business.groupBy(col(dimension).cast(DataTypes.StringType).as("key")), List.of(
         count(lit(1)).as("businesses"),
         count(when(col("affected"), lit(1))).as("affected_businesses"),
         count(when(col("affected").and(col("critical")), lit(1))).as("critical_affected"),
-        sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
-        sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"), sum("net_loss").as("net_loss"),
+        sum("net_loss").as("net_loss"),
         sum("loss_variance").as("loss_variance"), sum(squared("loss_variance")).as("loss_variance_squares"),
-        sum("failed_txns").as("failed_txns"),
-        sum("failed_value").as("failed_value"), sum("downtime_minutes").as("downtime_business_minutes"),
-        sum("sla_credit").as("sla_credits"))
+        sum("downtime_minutes").as("downtime_business_minutes"),
+        sum("sla_credit").as("sla_credits")), sumsOfAdditive(false))
         .withColumn("dimension", lit(dimension));
   }
 
@@ -54,37 +83,30 @@ final class Breakdowns {
   static Dataset<Row> ofServices(Dataset<Row> streams, Dataset<Row> reliance, Dataset<Row> affectedReliance,
       Dataset<Row> business) {
     String[] key = {"business_id", "service"};
-    Dataset<Row> money = streams.groupBy("business_id", "service").agg(
-        sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
-        sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
-        sum("loss_variance").as("loss_variance"), sum("failed_txns").as("failed_txns"),
-        sum("failed_value").as("failed_value"));
+    Dataset<Row> money = aggregate(streams.groupBy("business_id", "service"),
+        List.of(sum("loss_variance").as("loss_variance")), sumsOfAdditive(false));
     // Null-safe on service: transactions without one form their own row. Reliance's columns are
     // renamed: without business_services it is derived from the same streams, and Spark cannot
     // tell two columns of one lineage apart in a self-join.
     Dataset<Row> relied = reliance.select(col("business_id").as("relied_business_id"),
         col("service").as("relied_service"));
+    List<Column> pairColumns = new ArrayList<>(List.of(
+        coalesce(col("business_id"), col("relied_business_id")).as("business_id"),
+        coalesce(col("service"), col("relied_service")).as("service"), col("loss_variance")));
+    ADDITIVE.forEach(name -> pairColumns.add(col(name)));
     Dataset<Row> pairs = money.join(relied,
             col("business_id").equalTo(col("relied_business_id"))
                 .and(col("service").eqNullSafe(col("relied_service"))), "full_outer")
-        .select(coalesce(col("business_id"), col("relied_business_id")).as("business_id"),
-            coalesce(col("service"), col("relied_service")).as("service"),
-            col("expected_value"), col("actual_value"), col("gross_loss"), col("recovered"), col("loss_variance"),
-            col("failed_txns"), col("failed_value"))
+        .select(pairColumns.toArray(Column[]::new))
         .join(affectedReliance.withColumn("affected", lit(true)), key, "left")
         .join(business.select("business_id", "critical"), "business_id");
-    return pairs.groupBy(col("service").as("key")).agg(
+    return aggregate(pairs.groupBy(col("service").as("key")), List.of(
         countDistinct("business_id").as("businesses"),
         countDistinct(when(col("affected"), col("business_id"))).as("affected_businesses"),
         countDistinct(when(col("affected").and(col("critical")), col("business_id"))).as("critical_affected"),
-        coalesce(sum("expected_value"), lit(0.0)).as("expected_value"),
-        coalesce(sum("actual_value"), lit(0.0)).as("actual_value"),
-        coalesce(sum("gross_loss"), lit(0.0)).as("gross_loss"), coalesce(sum("recovered"), lit(0.0)).as("recovered"),
         coalesce(sum(col("gross_loss").minus(col("recovered"))), lit(0.0)).as("net_loss"),
         coalesce(sum("loss_variance"), lit(0.0)).as("loss_variance"),
-        coalesce(sum(squared("loss_variance")), lit(0.0)).as("loss_variance_squares"),
-        coalesce(sum("failed_txns"), lit(0L)).as("failed_txns"),
-        coalesce(sum("failed_value"), lit(0.0)).as("failed_value"))
+        coalesce(sum(squared("loss_variance")), lit(0.0)).as("loss_variance_squares")), sumsOfAdditive(true))
         .withColumn("downtime_business_minutes", lit(null).cast(DataTypes.DoubleType))
         .withColumn("sla_credits", lit(null).cast(DataTypes.DoubleType))
         .withColumn("dimension", lit("service"));

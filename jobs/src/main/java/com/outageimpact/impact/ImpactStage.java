@@ -175,18 +175,16 @@ public final class ImpactStage {
               unionSeconds("greatest(x.down_start, " + month[0] + "L)", "least(x.down_end, " + month[1] + "L)")
                   .as("month_downtime_seconds"));
 
-      Dataset<Row> perBusiness = streams.groupBy("business_id").agg(
-          sum("expected_value").as("expected_value"), sum("actual_value").as("actual_value"),
-          sum("gross_loss").as("gross_loss"), sum("recovered").as("recovered"),
-          StreamLosses.businessLossVariance(baselineWeeks).as("loss_variance"), sum("failed_txns").as("failed_txns"),
-          sum("failed_value").as("failed_value"));
+      Dataset<Row> perBusiness = Breakdowns.aggregate(streams.groupBy("business_id"),
+          List.of(StreamLosses.businessLossVariance(baselineWeeks).as("loss_variance")),
+          Breakdowns.sumsOfAdditive(false));
       Column creditPct = slaCreditPct(data, col("availability_pct"), col("sla_tier"));
       Dataset<Row> business = businesses.select("business_id", "sector", "region", "critical", "sla_tier", "monthly_fee")
           .join(perBusiness, new String[] {"business_id"}, "left")
           .join(affected, new String[] {"business_id"}, "left")
           .join(downtime, new String[] {"business_id"}, "left")
           .na().fill(0.0, new String[] {"expected_value", "actual_value", "gross_loss", "recovered", "loss_variance",
-              "failed_value", "downtime_minutes", "month_downtime_seconds"})
+              "failed_value", "downtime_minutes", "month_downtime_seconds"}) // a business without streams
           .na().fill(0L, new String[] {"failed_txns"})
           .withColumn("affected", coalesce(col("affected"), lit(false)))
           .withColumn("net_loss", col("gross_loss").minus(col("recovered")))
