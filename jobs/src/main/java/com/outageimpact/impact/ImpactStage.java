@@ -22,6 +22,8 @@ import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.AnalysisWindow;
 import com.outageimpact.detect.DetectedIncident;
 import com.outageimpact.detect.Footprint;
+import com.outageimpact.detect.OutageWindow;
+import com.outageimpact.detect.ReportSeries;
 import com.outageimpact.ingest.IngestedData;
 import com.outageimpact.schema.Schemas;
 import java.math.BigDecimal;
@@ -116,14 +118,13 @@ public final class ImpactStage {
       Instant preStart = window.levelStart();
       Map<String, Instant> impaired = new LinkedHashMap<>();
       Map<String, Instant[]> impairedSpans = new LinkedHashMap<>();
-      List<Row> downRows = new ArrayList<>();
+      List<ComponentImpact> down = new ArrayList<>();
       for (ComponentImpact i : finding.impacts()) {
         if (i.userFacing() && i.state() != Cascade.State.UP) {
           impaired.put(i.component(), i.impactEnd());
           impairedSpans.put(i.component(), new Instant[] {i.impactStart(), i.impactEnd()});
           if (i.state() == Cascade.State.DOWN) {
-            downRows.add(RowFactory.create(i.component(), i.impactStart().getEpochSecond(),
-                i.downEnd().getEpochSecond()));
+            down.add(i);
           }
         }
       }
@@ -155,9 +156,9 @@ public final class ImpactStage {
       Dataset<Row> impairedServices = spark.createDataFrame(
           impaired.keySet().stream().map(s -> RowFactory.create(s)).toList(),
           new StructType().add("service", DataTypes.StringType));
-      Dataset<Row> downIntervals = spark.createDataFrame(downRows, new StructType()
-          .add("service", DataTypes.StringType).add("down_start", DataTypes.LongType)
-          .add("down_end", DataTypes.LongType));
+      Dataset<Row> downIntervals = spark.createDataFrame(downRows(down, streams, incident, bucketSeconds),
+          new StructType().add("service", DataTypes.StringType).add("down_start", DataTypes.LongType)
+              .add("down_end", DataTypes.LongType).add("boundary_sd", DataTypes.DoubleType));
       // Affected, downtime and credits only where the footprint places the business.
       Dataset<Row> hitReliance = reliance.join(broadcast(businesses.select("business_id", "region")), "business_id")
           .filter(footprint.covers(col("region")));
@@ -168,7 +169,7 @@ public final class ImpactStage {
       long[] month = monthBounds(incident.start());
       Dataset<Row> downByBusiness = hitReliance.join(broadcast(downIntervals), "service")
           .groupBy("business_id")
-          .agg(collect_list(struct(col("down_start"), col("down_end"))).as("intervals"));
+          .agg(collect_list(struct(col("down_start"), col("down_end"), col("boundary_sd"))).as("intervals"));
       Dataset<Row> downtime = downByBusiness
           .select(col("business_id"),
               unionSeconds("x.down_start", "x.down_end").divide(60.0).as("downtime_minutes"),
@@ -279,6 +280,37 @@ public final class ImpactStage {
    * start, counting only what extends past the furthest end so far. Clipping an interval keeps the
    * order by start, and an empty one (to before from) adds nothing.
    */
+  /**
+   * Each down service's detected interval and how sure its boundaries are ({@link BoundaryTiming}):
+   * the evidence is its failed attempts in the incident (from the streams) and its reports across
+   * regions.
+   */
+  private static List<Row> downRows(List<ComponentImpact> down, Dataset<Row> streams, DetectedIncident incident,
+      long bucketSeconds) {
+    Map<String, Long> failed = new java.util.HashMap<>();
+    if (!down.isEmpty()) {
+      for (Row r : streams.filter(col("service").isin(down.stream().map(ComponentImpact::component).toArray()))
+          .groupBy("service").agg(sum("failed_txns")).collectAsList()) {
+        failed.put(r.getString(0), r.isNullAt(1) ? 0L : r.getLong(1));
+      }
+    }
+    Map<String, Long> reports = new java.util.HashMap<>();
+    for (OutageWindow w : incident.windows()) {
+      if (w.region().equals(ReportSeries.ALL_REGIONS)) {
+        reports.merge(w.service(), w.reports(), Long::sum);
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    for (ComponentImpact i : down) {
+      long start = i.impactStart().getEpochSecond();
+      long end = i.downEnd().getEpochSecond();
+      long evidence = failed.getOrDefault(i.component(), 0L) + reports.getOrDefault(i.component(), 0L);
+      rows.add(RowFactory.create(i.component(), start, end,
+          BoundaryTiming.sdSeconds(bucketSeconds, evidence, end - start)));
+    }
+    return rows;
+  }
+
   static Column unionSeconds(String from, String to) {
     return expr("aggregate(array_sort(intervals), named_struct('e', 0L, 't', 0L),"
         + " (acc, x) -> named_struct('e', greatest(acc.e, " + to + "),"

@@ -1,5 +1,6 @@
 package com.outageimpact.impact;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -40,12 +41,16 @@ import org.apache.spark.sql.types.DataTypes;
  * policy pays the covered loss, a parametric one {@code payout_per_hour} for each hour of cover;
  * either pays what exceeds the retention, up to the limit.
  *
- * <p>Intervals: the covered loss's half-width is the business's net-loss half-width times the
- * square root of the cover's share of its gross loss (the noise of a sum of transactions grows
- * with its expected size, so its standard deviation with the square root); the payout's interval
- * is the payout of each end (the payout never falls as the loss grows). Parametric payouts rest
- * on the measured downtime alone and have none. Sums over businesses add the squared distances
- * from the estimate to each end, as independent estimates do.
+ * <p>Intervals carry two errors. The estimate's noise: the covered loss's half-width is the
+ * business's net-loss half-width times the square root of the cover's share of its gross loss (the
+ * noise of a sum of transactions grows with its expected size, so its standard deviation with the
+ * square root). The downtime's timing: the detected boundaries are uncertain ({@link BoundaryTiming}),
+ * so the cover may be longer or shorter by 1.645 times the downtime's standard deviation, worth the
+ * business's loss per second down (and a policy near its waiting period may not have triggered, or
+ * may have); this is the only error a parametric payout has. Each payout's ends are the payouts at
+ * each end (a payout never falls as the loss or the cover grows); the two errors combine in squares.
+ * Sums over businesses add the noise in squares (independent businesses) and the timing error in
+ * full (one boundary moves every business relying on the service).
  */
 public final class InsuredImpact {
 
@@ -54,6 +59,9 @@ public final class InsuredImpact {
 
   private static final List<String> INTERVAL_SUMS =
       List.of("covered_loss", "insured_loss", "retained_loss", "uninsured_loss");
+
+  /** Two-sided 90%: the standard normal's 95th percentile. */
+  private static final double Z90 = 1.6448536269514722;
 
   private InsuredImpact() {}
 
@@ -95,53 +103,102 @@ public final class InsuredImpact {
         .withColumn("gross_covered", when(col("triggered"), grossCovered).otherwise(0.0))
         .withColumn("covered_loss", col("gross_covered").multiply(lit(1.0).minus(coalesce(col("recovered_share"),
             lit(0.0)))))
-        .withColumn("covered_half", sqrt(share).multiply(coalesce(col("b_half"), lit(0.0))));
-    for (String end : List.of("", "_low", "_high")) {
-      Column covered = switch (end) {
-        case "_low" -> col("covered_loss").minus(col("covered_half"));
-        case "_high" -> col("covered_loss").plus(col("covered_half"));
-        default -> col("covered_loss");
-      };
-      perPolicy = perPolicy.withColumn("payout" + end, payout(covered));
+        .withColumn("covered_half", sqrt(share).multiply(coalesce(col("b_half"), lit(0.0))))
+        // What a second more or less of downtime is worth: the business's loss per second down.
+        .withColumn("loss_rate", when(col("downtime_seconds").gt(0), coalesce(col("b_gross"), lit(0.0))
+            .multiply(lit(1.0).minus(coalesce(col("recovered_share"), lit(0.0)))).divide(col("downtime_seconds")))
+            .otherwise(0.0))
+        .withColumn("payout", payout(col("covered_loss"), col("covered_seconds"), col("triggered")));
+    // Each end twice: with the estimate's noise alone, and with the downtime's timing error alone
+    // (the cover a boundary's error adds or takes away, which can also untrigger or trigger a
+    // policy). Kept apart because they add up differently over businesses (rollUp).
+    for (int sign : new int[] {-1, 1}) {
+      String end = sign < 0 ? "_low" : "_high";
+      Column downtime = col("downtime_seconds").plus(col("downtime_sd").multiply(sign * Z90));
+      Column triggered = downtime.gt(col("waiting_seconds"));
+      Column seconds = greatest(lit(0.0), downtime.minus(col("waiting_seconds")));
+      Column byTiming = when(triggered, col("covered_loss")
+          .plus(col("loss_rate").multiply(abs(seconds.minus(col("covered_seconds")))).multiply(sign))).otherwise(0.0);
+      Column byNoise = when(col("triggered"), col("covered_loss").plus(col("covered_half").multiply(sign)))
+          .otherwise(0.0);
+      perPolicy = perPolicy
+          .withColumn("covered_noise" + end, byNoise)
+          .withColumn("covered_timing" + end, byTiming)
+          .withColumn("payout_noise" + end, payout(byNoise, col("covered_seconds"), col("triggered")))
+          .withColumn("payout_timing" + end, payout(byTiming, seconds, triggered));
     }
 
-    Dataset<Row> perBusiness = perPolicy.groupBy("business_id").agg(
-        count(lit(1)).as("policies"),
+    List<Column> perBusinessSums = new ArrayList<>(List.of(
         count(when(col("triggered"), lit(1))).as("policies_triggered"),
         min("waiting_period_hours").as("waiting_period_hours"),
+        // The covered loss of its policy with the longest cover; payouts add up.
         max(col("covered_loss")).as("covered_loss"),
-        max(col("covered_loss").minus(col("covered_half"))).as("covered_loss_low"),
-        max(col("covered_loss").plus(col("covered_half"))).as("covered_loss_high"),
-        sum("payout").as("insured_loss"), sum("payout_low").as("insured_loss_low"),
-        sum("payout_high").as("insured_loss_high"));
+        sum("payout").as("insured_loss")));
+    for (String part : List.of("noise", "timing")) {
+      for (String end : List.of("_low", "_high")) {
+        perBusinessSums.add(max(col("covered_" + part + end)).as("covered_" + part + end));
+        perBusinessSums.add(sum(col("payout_" + part + end)).as("insured_" + part + end));
+      }
+    }
+    Dataset<Row> perBusiness = perPolicy.groupBy("business_id")
+        .agg(count(lit(1)).as("policies"), perBusinessSums.toArray(Column[]::new));
 
     Column insured = col("policies").gt(0);
-    Column retainedA = col("net_loss_low").minus(col("insured_loss_low"));
-    Column retainedB = col("net_loss_high").minus(col("insured_loss_high"));
     Column retained = col("net_loss").minus(col("insured_loss"));
+    Column retainedA = col("net_loss_low").minus(col("insured_noise_low"));
+    Column retainedB = col("net_loss_high").minus(col("insured_noise_high"));
     Dataset<Row> businesses = business.select("business_id", "sector", "region", "critical", "affected",
             "downtime_minutes", "net_loss", "net_loss_low", "net_loss_high")
         .join(perBusiness, new String[] {"business_id"}, "left")
         .na().fill(0L, new String[] {"policies", "policies_triggered"})
-        .na().fill(0.0, new String[] {"covered_loss", "covered_loss_low", "covered_loss_high", "insured_loss",
-            "insured_loss_low", "insured_loss_high"})
+        .na().fill(0.0, new String[] {"covered_loss", "insured_loss"})
         .withColumn("insured", insured)
         .withColumn("triggered", col("policies_triggered").gt(0))
         .withColumn("retained_loss", when(insured, retained).otherwise(0.0))
-        .withColumn("retained_loss_low", when(insured, least(retainedA, retainedB, retained)).otherwise(0.0))
-        .withColumn("retained_loss_high", when(insured, greatest(retainedA, retainedB, retained)).otherwise(0.0))
-        .withColumn("uninsured_loss", when(insured, 0.0).otherwise(col("net_loss")))
-        .withColumn("uninsured_loss_low", when(insured, 0.0).otherwise(col("net_loss_low")))
-        .withColumn("uninsured_loss_high", when(insured, 0.0).otherwise(col("net_loss_high")))
-        .withColumn("incident_id", lit(incidentId));
-    return new Tables(Schemas.conform(businesses, Schemas.INSURED_IMPACT), null, null);
+        .withColumn("uninsured_loss", when(insured, 0.0).otherwise(col("net_loss")));
+    // Distances from each estimate to its ends, per source (noise: the estimate's; timing: the
+    // downtime's). A payout that grows with the cover shrinks what the business retains.
+    businesses = distances(businesses, "covered_loss", col("covered_noise_low"), col("covered_noise_high"),
+        col("covered_timing_low"), col("covered_timing_high"));
+    businesses = distances(businesses, "insured_loss", col("insured_noise_low"), col("insured_noise_high"),
+        col("insured_timing_low"), col("insured_timing_high"));
+    businesses = businesses
+        .withColumn("retained_loss_noise_down", when(insured,
+            col("retained_loss").minus(least(retainedA, retainedB, retained))).otherwise(0.0))
+        .withColumn("retained_loss_noise_up", when(insured,
+            greatest(retainedA, retainedB, retained).minus(col("retained_loss"))).otherwise(0.0))
+        .withColumn("retained_loss_timing_down", col("insured_loss_timing_up"))
+        .withColumn("retained_loss_timing_up", col("insured_loss_timing_down"))
+        .withColumn("uninsured_loss_noise_down", when(insured, 0.0).otherwise(col("net_loss").minus(col("net_loss_low"))))
+        .withColumn("uninsured_loss_noise_up", when(insured, 0.0).otherwise(col("net_loss_high").minus(col("net_loss"))))
+        .withColumn("uninsured_loss_timing_down", lit(0.0))
+        .withColumn("uninsured_loss_timing_up", lit(0.0));
+    for (String m : INTERVAL_SUMS) {
+      Column low = col(m).minus(sqrt(squared(col(m + "_noise_down")).plus(squared(col(m + "_timing_down")))));
+      businesses = businesses
+          .withColumn(m + "_low", m.equals("insured_loss") ? greatest(lit(0.0), low) : low)
+          .withColumn(m + "_high",
+              col(m).plus(sqrt(squared(col(m + "_noise_up")).plus(squared(col(m + "_timing_up"))))));
+    }
+    return new Tables(businesses.withColumn("incident_id", lit(incidentId)), null, null);
+  }
+
+  /** {@code m}'s distances from its estimate to the ends of each source (0 where a row has no such end). */
+  private static Dataset<Row> distances(Dataset<Row> rows, String m, Column noiseLow, Column noiseHigh,
+      Column timingLow, Column timingHigh) {
+    return rows
+        .withColumn(m + "_noise_down", greatest(lit(0.0), col(m).minus(coalesce(noiseLow, col(m)))))
+        .withColumn(m + "_noise_up", greatest(lit(0.0), coalesce(noiseHigh, col(m)).minus(col(m))))
+        .withColumn(m + "_timing_down", greatest(lit(0.0), col(m).minus(coalesce(timingLow, col(m)))))
+        .withColumn(m + "_timing_up", greatest(lit(0.0), coalesce(timingHigh, col(m)).minus(col(m))));
   }
 
   /** The sector roll-up and the totals of (persisted) business rows. */
   static Tables rollUps(Dataset<Row> businesses, String incidentId) {
     Dataset<Row> sectors = rollUp(businesses.groupBy("sector"), incidentId);
     Row totals = rollUp(businesses.groupBy(), incidentId).first();
-    return new Tables(businesses, Schemas.conform(sectors, Schemas.INSURED_SECTOR_IMPACT), totals);
+    return new Tables(Schemas.conform(businesses, Schemas.INSURED_IMPACT),
+        Schemas.conform(sectors, Schemas.INSURED_SECTOR_IMPACT), totals);
   }
 
   /**
@@ -168,6 +225,9 @@ public final class InsuredImpact {
         .withColumn("cover", col("swept.c"))
         .withColumn("triggered", col("downtime_seconds").gt(col("waiting_seconds")))
         .withColumn("covered_seconds", greatest(lit(0L), col("downtime_seconds").minus(col("waiting_seconds"))))
+        // The downtime's error: its start's and its end's, each at most the least sure boundary's.
+        .withColumn("downtime_sd", lit(Math.sqrt(2)).multiply(
+            coalesce(expr("array_max(transform(intervals, x -> x.boundary_sd))"), lit(0.0))))
         .drop("swept", "intervals");
   }
 
@@ -198,16 +258,25 @@ public final class InsuredImpact {
     return tx.groupBy("policy_id").agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
   }
 
-  /** What a policy pays for a covered loss: the amount past the retention, up to the limit. */
-  private static Column payout(Column coveredLoss) {
+  /**
+   * What a policy pays for a covered loss and seconds of cover: the amount (the loss, or for a
+   * parametric policy its rate per hour of cover) past the retention, up to the limit; nothing when
+   * it did not trigger.
+   */
+  private static Column payout(Column coveredLoss, Column coveredSeconds, Column triggered) {
     Column amount = when(col("kind").equalTo("parametric"),
-        col("payout_per_hour").multiply(col("covered_seconds")).divide(3600.0)).otherwise(coveredLoss);
-    Column past = when(col("triggered"), greatest(lit(0.0), amount.minus(coalesce(col("retention"), lit(0.0)))))
+        col("payout_per_hour").multiply(coveredSeconds).divide(3600.0)).otherwise(coveredLoss);
+    Column past = when(triggered, greatest(lit(0.0), amount.minus(coalesce(col("retention"), lit(0.0)))))
         .otherwise(0.0);
     return when(col("cap").isNull(), past).otherwise(least(past, col("cap")));
   }
 
-  /** Sums of business rows; each interval end as the sum plus or minus the root of summed squared distances. */
+  /**
+   * Sums of business rows. Each end is the sum less (plus) the root of the noise distances' squares
+   * summed (independent businesses) plus the timing distances' sum squared: one service's boundary
+   * moves the cover of every business relying on it, and most services recover with the root, so
+   * the timing errors are taken as moving together (an upper bound on their spread).
+   */
   private static Dataset<Row> rollUp(org.apache.spark.sql.RelationalGroupedDataset groups, String incidentId) {
     List<Column> aggs = new ArrayList<>(List.of(
         count(lit(1)).as("businesses"),
@@ -218,8 +287,10 @@ public final class InsuredImpact {
     aggs.add(sum("net_loss").as("net_loss"));
     for (String m : INTERVAL_SUMS) {
       aggs.add(sum(m).as(m));
-      aggs.add(sqrt(sum(squared(col(m).minus(col(m + "_low"))))).as(m + "_down"));
-      aggs.add(sqrt(sum(squared(col(m + "_high").minus(col(m))))).as(m + "_up"));
+      for (String side : List.of("down", "up")) {
+        aggs.add(sqrt(sum(squared(col(m + "_noise_" + side))).plus(squared(sum(col(m + "_timing_" + side)))))
+            .as(m + "_" + side));
+      }
     }
     Dataset<Row> rolled = groups.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     for (String m : INTERVAL_SUMS) {

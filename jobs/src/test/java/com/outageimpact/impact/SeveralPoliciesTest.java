@@ -50,46 +50,9 @@ class SeveralPoliciesTest {
             policy("p2", "b1", "parametric", 2.0, "0", "80", "50"),
             policy("p3", "b1", "indemnity", 5.0, null, null, null),
             policy("p4", "b2", "indemnity", 1.0, null, null, null)),
-        new StructType().add("policy_id", DataTypes.StringType).add("business_id", DataTypes.StringType)
-            .add("kind", DataTypes.StringType).add("waiting_period_hours", DataTypes.DoubleType)
-            .add("retention_reporting", DataTypes.createDecimalType(38, 6))
-            .add("limit_reporting", DataTypes.createDecimalType(38, 6))
-            .add("payout_per_hour_reporting", DataTypes.createDecimalType(38, 6)));
-    // b1 lost 1,600 over its 4 down hours and none came back; b2 (one policy) and b3 (none) were not down.
-    Dataset<Row> business = spark.createDataFrame(List.of(
-            businessRow("b1", 240, 1600, 0, 1600, 160),
-            businessRow("b2", 0, 0, 0, 0, 0),
-            businessRow("b3", 0, 0, 0, 0, 0)),
-        new StructType().add("business_id", DataTypes.StringType).add("sector", DataTypes.StringType)
-            .add("region", DataTypes.StringType).add("critical", DataTypes.BooleanType)
-            .add("affected", DataTypes.BooleanType).add("downtime_minutes", DataTypes.DoubleType)
-            .add("gross_loss", DataTypes.DoubleType).add("recovered", DataTypes.DoubleType)
-            .add("net_loss", DataTypes.DoubleType).add("net_loss_low", DataTypes.DoubleType)
-            .add("net_loss_high", DataTypes.DoubleType));
-    StructType interval = new StructType().add("down_start", DataTypes.LongType).add("down_end", DataTypes.LongType);
-    Dataset<Row> down = spark.createDataFrame(List.of(RowFactory.create("b1",
-            List.of(RowFactory.create(DOWN.getEpochSecond(), DOWN.getEpochSecond() + 4 * HOUR)))),
-        new StructType().add("business_id", DataTypes.StringType)
-            .add("intervals", DataTypes.createArrayType(interval)));
-    Dataset<Row> levels = spark.createDataFrame(List.of(RowFactory.create("b1", 1.0), RowFactory.create("b2", 1.0),
-        RowFactory.create("b3", 1.0)), new StructType().add("business_id", DataTypes.StringType)
-        .add("level", DataTypes.DoubleType));
-    List<Row> txns = new ArrayList<>();
-    for (int q = 0; q < 16; q++) {
-      // Mid-quarter-hour, a week before: the baseline of the 4 down hours.
-      long at = DOWN.getEpochSecond() - StreamLosses.WEEK + q * 900 + 450;
-      txns.add(RowFactory.create("b1", "messaging", new Timestamp(at * 1000), "succeeded", new BigDecimal("100")));
-    }
-    Dataset<Row> transactions = spark.createDataFrame(txns, new StructType().add("business_id", DataTypes.StringType)
-        .add("service", DataTypes.StringType).add("occurred_at", DataTypes.TimestampType)
-        .add("status", DataTypes.StringType).add("amount_reporting", DataTypes.createDecimalType(38, 6)));
-
-    InsuredImpact.Tables tables = InsuredImpact.compute(policies, business, down, levels, transactions,
-        Set.of("messaging"), DOWN.minusSeconds(HOUR), DOWN.plusSeconds(10 * HOUR), 1, "inc");
-    Map<String, Row> rows = new HashMap<>();
-    for (Row r : tables.businesses().collectAsList()) {
-      rows.put(r.getAs("business_id"), r);
-    }
+        policySchema());
+    InsuredImpact.Tables tables = compute(policies, 0.0);
+    Map<String, Row> rows = byBusiness(tables);
 
     Row b1 = rows.get("b1");
     assertEquals(3L, b1.<Long>getAs("policies"));
@@ -114,10 +77,91 @@ class SeveralPoliciesTest {
     assertFalse(b3.<Boolean>getAs("insured"));
     assertEquals(0L, b3.<Long>getAs("policies"));
 
-    Row totals = InsuredImpact.rollUps(tables.businesses(), "inc").totals();
+    Row totals = tables.totals();
     assertEquals(4L, totals.<Long>getAs("policies"));
     assertEquals(2L, totals.<Long>getAs("policies_triggered"));
     assertEquals(1180.0, totals.<Double>getAs("insured_loss"), 1e-6);
+  }
+
+  /**
+   * The downtime's timing error moves the cover: b1's boundaries each 600 s uncertain (so its 4 hours
+   * of downtime 600√2 s), at 90% z = 1.645 that is 0.3877 hours either way. A parametric policy at 50
+   * an hour past a 1-hour wait pays 150 ± 19.39; one waiting 3.8 hours pays 10 on 0.2 hours of cover,
+   * 0 if the outage was in fact shorter than its wait, 29.39 if longer. The same error moves both
+   * (one outage, one boundary), so their sum's interval adds their distances, not their squares.
+   */
+  @Test
+  void theDowntimesTimingErrorGivesParametricPayoutsAnIntervalAndCanUntriggerAPolicy() {
+    Dataset<Row> policies = spark.createDataFrame(List.of(
+            policy("p5", "b1", "parametric", 1.0, null, null, "50"),
+            policy("p6", "b1", "parametric", 3.8, null, null, "50")),
+        policySchema());
+    double shift = 1.6448536269514722 * 600 * Math.sqrt(2) / HOUR;
+    Row b1 = byBusiness(compute(policies, 600.0)).get("b1");
+    assertEquals(150.0 + 10.0, b1.<Double>getAs("insured_loss"), 1e-6);
+    double p5 = 50 * shift;
+    double p6Up = 50 * (0.2 + shift);
+    assertEquals(160.0 - (p5 + 10.0), b1.<Double>getAs("insured_loss_low"), 1e-6,
+        "p6 untriggers at the low end; the business's policies share the error, so their ends add");
+    assertEquals(160.0 + p5 + (p6Up - 10.0), b1.<Double>getAs("insured_loss_high"), 1e-6);
+    assertEquals(2L, b1.<Long>getAs("policies_triggered"), "both triggered as measured");
+    Row totals = compute(policies, 600.0).totals();
+    assertEquals(160.0 - (p5 + 10.0), totals.<Double>getAs("insured_loss_low"), 1e-6, "one business: its own ends");
+    // Without a timing error, parametric payouts have no interval.
+    Row exact = byBusiness(compute(policies, 0.0)).get("b1");
+    assertEquals(160.0, exact.<Double>getAs("insured_loss_low"), 1e-9);
+    assertEquals(160.0, exact.<Double>getAs("insured_loss_high"), 1e-9);
+  }
+
+  private InsuredImpact.Tables compute(Dataset<Row> policies, double boundarySd) {
+    // b1 lost 1,600 over its 4 down hours and none came back; b2 (one policy) and b3 (none) were not down.
+    Dataset<Row> business = spark.createDataFrame(List.of(
+            businessRow("b1", 240, 1600, 0, 1600, 160),
+            businessRow("b2", 0, 0, 0, 0, 0),
+            businessRow("b3", 0, 0, 0, 0, 0)),
+        new StructType().add("business_id", DataTypes.StringType).add("sector", DataTypes.StringType)
+            .add("region", DataTypes.StringType).add("critical", DataTypes.BooleanType)
+            .add("affected", DataTypes.BooleanType).add("downtime_minutes", DataTypes.DoubleType)
+            .add("gross_loss", DataTypes.DoubleType).add("recovered", DataTypes.DoubleType)
+            .add("net_loss", DataTypes.DoubleType).add("net_loss_low", DataTypes.DoubleType)
+            .add("net_loss_high", DataTypes.DoubleType));
+    StructType interval = new StructType().add("down_start", DataTypes.LongType).add("down_end", DataTypes.LongType)
+        .add("boundary_sd", DataTypes.DoubleType);
+    Dataset<Row> down = spark.createDataFrame(List.of(RowFactory.create("b1",
+            List.of(RowFactory.create(DOWN.getEpochSecond(), DOWN.getEpochSecond() + 4 * HOUR, boundarySd)))),
+        new StructType().add("business_id", DataTypes.StringType)
+            .add("intervals", DataTypes.createArrayType(interval)));
+    Dataset<Row> levels = spark.createDataFrame(List.of(RowFactory.create("b1", 1.0), RowFactory.create("b2", 1.0),
+        RowFactory.create("b3", 1.0)), new StructType().add("business_id", DataTypes.StringType)
+        .add("level", DataTypes.DoubleType));
+    List<Row> txns = new ArrayList<>();
+    for (int q = 0; q < 16; q++) {
+      // Mid-quarter-hour, a week before: the baseline of the 4 down hours.
+      long at = DOWN.getEpochSecond() - StreamLosses.WEEK + q * 900 + 450;
+      txns.add(RowFactory.create("b1", "messaging", new Timestamp(at * 1000), "succeeded", new BigDecimal("100")));
+    }
+    Dataset<Row> transactions = spark.createDataFrame(txns, new StructType().add("business_id", DataTypes.StringType)
+        .add("service", DataTypes.StringType).add("occurred_at", DataTypes.TimestampType)
+        .add("status", DataTypes.StringType).add("amount_reporting", DataTypes.createDecimalType(38, 6)));
+    InsuredImpact.Tables computed = InsuredImpact.compute(policies, business, down, levels, transactions,
+        Set.of("messaging"), DOWN.minusSeconds(HOUR), DOWN.plusSeconds(10 * HOUR), 1, "inc");
+    return InsuredImpact.rollUps(computed.businesses(), "inc");
+  }
+
+  private static Map<String, Row> byBusiness(InsuredImpact.Tables tables) {
+    Map<String, Row> rows = new HashMap<>();
+    for (Row r : tables.businesses().collectAsList()) {
+      rows.put(r.getAs("business_id"), r);
+    }
+    return rows;
+  }
+
+  private static StructType policySchema() {
+    return new StructType().add("policy_id", DataTypes.StringType).add("business_id", DataTypes.StringType)
+        .add("kind", DataTypes.StringType).add("waiting_period_hours", DataTypes.DoubleType)
+        .add("retention_reporting", DataTypes.createDecimalType(38, 6))
+        .add("limit_reporting", DataTypes.createDecimalType(38, 6))
+        .add("payout_per_hour_reporting", DataTypes.createDecimalType(38, 6));
   }
 
   private static Row policy(String id, String business, String kind, double waiting, String retention, String limit,
