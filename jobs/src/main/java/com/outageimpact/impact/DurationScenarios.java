@@ -46,8 +46,9 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>The interval is the measured net loss's interval scaled by the same ratio: it carries the
  * estimate's noise, not the model's error (which the evaluation measures instead). With policies,
- * {@code insured_loss} is what they would pay at each duration ({@link #insuredLoss}), with the
- * payouts at the two ends of the sector's net loss interval as its interval.
+ * {@code insured_loss} is what they would pay at each duration ({@link #insuredLoss}); its interval
+ * combines the payouts at the two ends of the sector's net loss interval with those at the two ends
+ * of the downtime's timing error ({@link BoundaryTiming}), as {@code insured_impact}'s does.
  */
 final class DurationScenarios {
 
@@ -57,6 +58,8 @@ final class DurationScenarios {
   static final double EXTRAPOLATION_FACTOR = 2.0;
   /** The total's row, as outage_windows names its across-regions row. */
   static final String TOTAL = "ALL";
+  /** Insured payouts are worked out at five points: the estimate, the net loss interval's two ends, the timing error's two. */
+  private static final int ENDS = 5;
 
   private DurationScenarios() {}
 
@@ -162,7 +165,9 @@ final class DurationScenarios {
 
     List<Row> rows = new ArrayList<>();
     double[] insuredTotal = new double[durations.length];
+    // Per duration, the sectors' payout distances to each end: noise (in squares) and timing (in full).
     double[][] insuredSpread = new double[durations.length][2];
+    double[][] insuredTiming = new double[durations.length][2];
     double[][] total = new double[durations.length][3];
     double[][] totalSpread = new double[durations.length][2];
     for (Row s : sectors.select("sector", "net_loss", "net_loss_low", "net_loss_high").collectAsList()) {
@@ -173,15 +178,19 @@ final class DurationScenarios {
         double net = s.getDouble(1) * ratio;
         double low = s.getDouble(2) * ratio;
         double high = s.getDouble(3) * ratio;
-        double[][] payouts = insured == null ? null : insured.getOrDefault(sector, new double[3][durations.length]);
-        Double[] paid = payouts == null ? new Double[3]
-            : interval(payouts[0][i], payouts[1][i], payouts[2][i]);
-        rows.add(row(incidentId, sector, durations[i], net, low, high, paid, observedHours));
+        double[][] payouts = insured == null ? null : insured.getOrDefault(sector, new double[ENDS][durations.length]);
+        Double[] paid = new Double[3];
         if (payouts != null) {
-          insuredTotal[i] += paid[0];
-          insuredSpread[i][0] += (paid[0] - paid[1]) * (paid[0] - paid[1]);
-          insuredSpread[i][1] += (paid[2] - paid[0]) * (paid[2] - paid[0]);
+          double[] d = distances(payouts, i);
+          paid = new Double[] {payouts[0][i], Math.max(0, payouts[0][i] - Math.hypot(d[0], d[2])),
+              payouts[0][i] + Math.hypot(d[1], d[3])};
+          insuredTotal[i] += payouts[0][i];
+          insuredSpread[i][0] += d[0] * d[0];
+          insuredSpread[i][1] += d[1] * d[1];
+          insuredTiming[i][0] += d[2];
+          insuredTiming[i][1] += d[3];
         }
+        rows.add(row(incidentId, sector, durations[i], net, low, high, paid, observedHours));
         total[i][0] += net;
         totalSpread[i][0] += (net - low) * (net - low);
         totalSpread[i][1] += (high - net) * (high - net);
@@ -190,9 +199,11 @@ final class DurationScenarios {
     for (int i = 0; i < durations.length; i++) {
       double net = total[i][0];
       // Sectors' estimates are independent: their distances to each end add in squares.
-      // Sectors' payouts rest on their own net losses: their distances to each end add in squares too.
+      // Sectors' payouts rest on their own net losses: those distances add in squares too; the
+      // downtime's timing error is one for the incident: its distances add in full.
       Double[] paid = insured == null ? new Double[3] : new Double[] {insuredTotal[i],
-          Math.max(0, insuredTotal[i] - Math.sqrt(insuredSpread[i][0])), insuredTotal[i] + Math.sqrt(insuredSpread[i][1])};
+          Math.max(0, insuredTotal[i] - Math.hypot(Math.sqrt(insuredSpread[i][0]), insuredTiming[i][0])),
+          insuredTotal[i] + Math.hypot(Math.sqrt(insuredSpread[i][1]), insuredTiming[i][1])};
       rows.add(row(incidentId, TOTAL, durations[i], net, net - Math.sqrt(totalSpread[i][0]),
           net + Math.sqrt(totalSpread[i][1]), paid, observedHours));
     }
@@ -269,10 +280,18 @@ final class DurationScenarios {
         insuredLoss[1], insuredLoss[2], observedHours, hours > EXTRAPOLATION_FACTOR * observedHours);
   }
 
-  /** The estimate and the smallest and largest of it and the payouts at the net loss's two ends. */
-  private static Double[] interval(double estimate, double atLow, double atHigh) {
-    return new Double[] {estimate, Math.min(estimate, Math.min(atLow, atHigh)),
-        Math.max(estimate, Math.max(atLow, atHigh))};
+  /**
+   * A sector's payout distances from the estimate at duration {@code i}: down and up for the net
+   * loss's interval (the smallest and largest of the payouts at its two ends), then down and up for
+   * the downtime's timing error.
+   */
+  private static double[] distances(double[][] payouts, int i) {
+    double estimate = payouts[0][i];
+    return new double[] {
+        Math.max(0, estimate - Math.min(payouts[1][i], payouts[2][i])),
+        Math.max(0, Math.max(payouts[1][i], payouts[2][i]) - estimate),
+        Math.max(0, estimate - payouts[3][i]),
+        Math.max(0, payouts[4][i] - estimate)};
   }
 
   /**
@@ -299,33 +318,34 @@ final class DurationScenarios {
             .as("down_offset"));
     Dataset<Row> policies = covers.filter(col("downtime_seconds").gt(0))
         .select("policy_id", "business_id", "kind", "waiting_seconds", "retention", "cap", "payout_per_hour",
-            "downtime_seconds")
+            "downtime_seconds", "downtime_sd")
         .join(firstDown, "business_id");
     Dataset<Row> joined = perBusinessBucket.join(broadcast(policies), "business_id")
         .join(broadcast(perValue), new String[] {"sector", "service"});
     Column qStart = col("q").multiply(BUCKET_SECONDS);
     List<Column> sums = new ArrayList<>();
     for (int i = 0; i < durations.length; i++) {
-      Column down = downtimeAt(durations[i], observedHours);
       Column coverStart = col("down_offset").plus(col("waiting_seconds"));
-      Column coverEnd = col("down_offset").plus(down);
-      Column overlap = greatest(lit(0.0), least(qStart.plus(BUCKET_SECONDS), coverEnd).minus(greatest(qStart, coverStart)))
-          .divide((double) BUCKET_SECONDS);
-      // The loss inside the cover at the net loss and at its interval's two ends (j = 0, 1, 2).
-      for (int j = 0; j < 3; j++) {
-        sums.add(sum(col("expected").multiply(least(lit(1.0), overlap)).multiply(col("per_value_" + j)))
+      // The loss inside the cover at the net loss and at its interval's two ends (j = 0, 1, 2), and
+      // at the estimate with the downtime's timing error either way (j = 3, 4; InsuredImpact).
+      for (int j = 0; j < ENDS; j++) {
+        Column coverEnd = col("down_offset").plus(downtimeAt(durations[i], observedHours, j));
+        Column overlap = greatest(lit(0.0), least(qStart.plus(BUCKET_SECONDS), coverEnd)
+            .minus(greatest(qStart, coverStart))).divide((double) BUCKET_SECONDS);
+        sums.add(sum(col("expected").multiply(least(lit(1.0), overlap)).multiply(col("per_value_" + (j < 3 ? j : 0))))
             .as("v_" + j + "_" + i));
       }
     }
     Dataset<Row> perPolicy = joined.groupBy("policy_id", "sector", "kind", "waiting_seconds", "retention", "cap",
-            "payout_per_hour", "downtime_seconds", "down_offset")
+            "payout_per_hour", "downtime_seconds", "downtime_sd", "down_offset")
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
     // At the estimate and at each end of the sector's net loss interval (a payout never falls as
-    // the loss grows, and one sector's policies all rest on the same net loss: their ends add up).
+    // the loss grows, and one sector's policies all rest on the same net loss: their ends add up),
+    // and at each end of the downtime's timing error.
     List<Column> payouts = new ArrayList<>();
-    for (int j = 0; j < 3; j++) {
+    for (int j = 0; j < ENDS; j++) {
       for (int i = 0; i < durations.length; i++) {
-        Column down = downtimeAt(durations[i], observedHours);
+        Column down = downtimeAt(durations[i], observedHours, j);
         Column coveredSeconds = greatest(lit(0.0), down.minus(col("waiting_seconds")));
         Column amount = when(col("kind").equalTo("parametric"),
             col("payout_per_hour").multiply(coveredSeconds).divide(3600.0))
@@ -339,8 +359,8 @@ final class DurationScenarios {
     // Small: one row per sector.
     for (Row r : perPolicy.groupBy("sector").agg(payouts.get(0), payouts.subList(1, payouts.size())
         .toArray(Column[]::new)).collectAsList()) {
-      double[][] values = new double[3][durations.length];
-      for (int j = 0; j < 3; j++) {
+      double[][] values = new double[ENDS][durations.length];
+      for (int j = 0; j < ENDS; j++) {
         for (int i = 0; i < durations.length; i++) {
           values[j][i] = r.getDouble(1 + j * durations.length + i);
         }
@@ -350,9 +370,16 @@ final class DurationScenarios {
     return out;
   }
 
-  /** A business's downtime (seconds) had the incident lasted {@code hours}. */
-  private static Column downtimeAt(double hours, double observedHours) {
-    return greatest(lit(0.0), col("downtime_seconds").plus((hours - observedHours) * 3600));
+  /**
+   * A business's downtime (seconds) had the incident lasted {@code hours}; for end {@code j} 3 and 4,
+   * shorter and longer by the downtime's timing error (InsuredImpact).
+   */
+  private static Column downtimeAt(double hours, double observedHours, int j) {
+    Column down = col("downtime_seconds").plus((hours - observedHours) * 3600);
+    if (j >= 3) {
+      down = down.plus(col("downtime_sd").multiply(j == 3 ? -StudentT.Z90 : StudentT.Z90));
+    }
+    return greatest(lit(0.0), down);
   }
 
   /** Parses a list of durations in hours, e.g. {@code 1,2,4,8,12,24,48}. */

@@ -60,8 +60,6 @@ public final class InsuredImpact {
   private static final List<String> INTERVAL_SUMS =
       List.of("covered_loss", "insured_loss", "retained_loss", "uninsured_loss");
 
-  /** Two-sided 90%: the standard normal's 95th percentile. */
-  private static final double Z90 = 1.6448536269514722;
 
   private InsuredImpact() {}
 
@@ -114,7 +112,7 @@ public final class InsuredImpact {
     // policy). Kept apart because they add up differently over businesses (rollUp).
     for (int sign : new int[] {-1, 1}) {
       String end = sign < 0 ? "_low" : "_high";
-      Column downtime = col("downtime_seconds").plus(col("downtime_sd").multiply(sign * Z90));
+      Column downtime = col("downtime_seconds").plus(col("downtime_sd").multiply(sign * StudentT.Z90));
       Column triggered = downtime.gt(col("waiting_seconds"));
       Column seconds = greatest(lit(0.0), downtime.minus(col("waiting_seconds")));
       Column byTiming = when(triggered, col("covered_loss")

@@ -85,7 +85,7 @@ class SeveralPoliciesTest {
 
   /**
    * The downtime's timing error moves the cover: b1's boundaries each 600 s uncertain (so its 4 hours
-   * of downtime 600√2 s), at 90% z = 1.645 that is 0.3877 hours either way. A parametric policy at 50
+   * of downtime 600√2 s), at 90% z = 1.6449 that is 0.3877 hours either way. A parametric policy at 50
    * an hour past a 1-hour wait pays 150 ± 19.39; one waiting 3.8 hours pays 10 on 0.2 hours of cover,
    * 0 if the outage was in fact shorter than its wait, 29.39 if longer. The same error moves both
    * (one outage, one boundary), so their sum's interval adds their distances, not their squares.
@@ -96,7 +96,7 @@ class SeveralPoliciesTest {
             policy("p5", "b1", "parametric", 1.0, null, null, "50"),
             policy("p6", "b1", "parametric", 3.8, null, null, "50")),
         policySchema());
-    double shift = 1.6448536269514722 * 600 * Math.sqrt(2) / HOUR;
+    double shift = 1.6449 * 600 * Math.sqrt(2) / HOUR; // StudentT.Z90, the normal's 95th percentile
     Row b1 = byBusiness(compute(policies, 600.0)).get("b1");
     assertEquals(150.0 + 10.0, b1.<Double>getAs("insured_loss"), 1e-6);
     double p5 = 50 * shift;
