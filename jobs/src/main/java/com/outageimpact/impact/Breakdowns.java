@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.outageimpact.common.DerivedColumns;
 import com.outageimpact.schema.Schemas;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,16 +101,18 @@ final class Breakdowns {
         .select(pairColumns.toArray(Column[]::new))
         .join(affectedReliance.withColumn("affected", lit(true)), key, "left")
         .join(business.select("business_id", "critical"), "business_id");
-    return aggregate(pairs.groupBy(col("service").as("key")), List.of(
+    Dataset<Row> sums = aggregate(pairs.groupBy(col("service").as("key")), List.of(
         countDistinct("business_id").as("businesses"),
         countDistinct(when(col("affected"), col("business_id"))).as("affected_businesses"),
         countDistinct(when(col("affected").and(col("critical")), col("business_id"))).as("critical_affected"),
         coalesce(sum(col("gross_loss").minus(col("recovered"))), lit(0.0)).as("net_loss"),
         coalesce(sum("loss_variance"), lit(0.0)).as("loss_variance"),
-        coalesce(sum(squared("loss_variance")), lit(0.0)).as("loss_variance_squares")), sumsOfAdditive(true))
-        .withColumn("downtime_business_minutes", lit(null).cast(DataTypes.DoubleType))
-        .withColumn("sla_credits", lit(null).cast(DataTypes.DoubleType))
-        .withColumn("dimension", lit("service"));
+        coalesce(sum(squared("loss_variance")), lit(0.0)).as("loss_variance_squares")), sumsOfAdditive(true));
+    return DerivedColumns.of()
+        .put("downtime_business_minutes", lit(null).cast(DataTypes.DoubleType))
+        .put("sla_credits", lit(null).cast(DataTypes.DoubleType))
+        .put("dimension", lit("service"))
+        .addTo(sums);
   }
 
   /**
@@ -120,14 +123,14 @@ final class Breakdowns {
   static Dataset<Row> finish(Dataset<Row> sums, double windowHours, Double totalExpected, Double totalNetLoss,
       int baselineWeeks) {
     Column half = StudentT.halfWidth(col("loss_variance"), col("loss_variance_squares"), baselineWeeks);
-    return sums
-        .withColumn("net_loss_low", col("net_loss").minus(half))
-        .withColumn("net_loss_high", col("net_loss").plus(half))
-        .withColumn("loss_per_hour", col("net_loss").divide(windowHours))
-        .withColumn("loss_share_of_expected", when(col("expected_value").notEqual(0),
-            col("net_loss").divide(col("expected_value"))))
-        .withColumn("revenue_share", share(col("expected_value"), totalExpected))
-        .withColumn("loss_share", share(col("net_loss"), totalNetLoss));
+    return DerivedColumns.of()
+        .put("net_loss_low", col("net_loss").minus(half))
+        .put("net_loss_high", col("net_loss").plus(half))
+        .put("loss_per_hour", col("net_loss").divide(windowHours))
+        .put("loss_share_of_expected", when(col("expected_value").notEqual(0), col("net_loss").divide(col("expected_value"))))
+        .put("revenue_share", share(col("expected_value"), totalExpected))
+        .put("loss_share", share(col("net_loss"), totalNetLoss))
+        .addTo(sums);
   }
 
   private static Column squared(String column) {

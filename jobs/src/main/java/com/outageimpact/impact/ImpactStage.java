@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
+import com.outageimpact.common.DerivedColumns;
 import com.outageimpact.cascade.Cascade;
 import com.outageimpact.cascade.CascadeStage;
 import com.outageimpact.cascade.ServiceImpacts.ComponentImpact;
@@ -186,19 +187,21 @@ public final class ImpactStage {
           .join(downtime, new String[] {"business_id"}, "left")
           .na().fill(0.0, new String[] {"expected_value", "actual_value", "gross_loss", "recovered", "loss_variance",
               "failed_value", "downtime_minutes", "month_downtime_seconds"}) // a business without streams
-          .na().fill(0L, new String[] {"failed_txns"})
-          .withColumn("affected", coalesce(col("affected"), lit(false)))
-          .withColumn("net_loss", col("gross_loss").minus(col("recovered")))
-          .withColumn("availability_pct", lit(100.0).multiply(lit(1.0).minus(
-              col("month_downtime_seconds").divide((double) (month[1] - month[0])))));
-      business = business.withColumn("sla_credit", coalesce(col("monthly_fee"), lit(0)).cast("double")
-          .multiply(creditPct).divide(100.0));
+          .na().fill(0L, new String[] {"failed_txns"});
+      business = DerivedColumns.of()
+          .put("affected", coalesce(col("affected"), lit(false)))
+          .put("net_loss", col("gross_loss").minus(col("recovered")))
+          .put("availability_pct", lit(100.0).multiply(lit(1.0).minus(
+              col("month_downtime_seconds").divide((double) (month[1] - month[0])))))
+          .addTo(business);
       // One business's variance: weeks - 1 degrees of freedom (StudentT).
       Column halfWidth = StudentT.halfWidth(col("loss_variance"), col("loss_variance").multiply(col("loss_variance")),
           combinedWeeks);
-      business = business
-          .withColumn("net_loss_low", col("net_loss").minus(halfWidth))
-          .withColumn("net_loss_high", col("net_loss").plus(halfWidth))
+      business = DerivedColumns.of()
+          .put("sla_credit", coalesce(col("monthly_fee"), lit(0)).cast("double").multiply(creditPct).divide(100.0))
+          .put("net_loss_low", col("net_loss").minus(halfWidth))
+          .put("net_loss_high", col("net_loss").plus(halfWidth))
+          .addTo(business)
           .select("business_id", "sector", "region", "critical", "affected", "expected_value", "actual_value",
               "gross_loss", "recovered", "net_loss", "net_loss_low", "net_loss_high", "loss_variance", "failed_txns",
               "failed_value", "downtime_minutes", "availability_pct", "sla_credit")

@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
+import com.outageimpact.common.DerivedColumns;
 import com.outageimpact.schema.Schemas;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -94,19 +95,21 @@ public final class InsuredImpact {
     Column grossCovered = coalesce(col("level"), lit(1.0)).multiply(mean).minus(coalesce(col("cov_0"), lit(0.0)));
     Column share = when(col("b_gross").gt(0), least(lit(1.0), greatest(lit(0.0), col("gross_covered")
         .divide(col("b_gross"))))).otherwise(0.0);
-    Dataset<Row> perPolicy = covers
+    Dataset<Row> joined = covers
         .join(sums, new String[] {"policy_id"}, "left")
         .join(levels, new String[] {"business_id"}, "left")
-        .join(loss, new String[] {"business_id"}, "left")
-        .withColumn("gross_covered", when(col("triggered"), grossCovered).otherwise(0.0))
-        .withColumn("covered_loss", col("gross_covered").multiply(lit(1.0).minus(coalesce(col("recovered_share"),
-            lit(0.0)))))
-        .withColumn("covered_half", sqrt(share).multiply(coalesce(col("b_half"), lit(0.0))))
+        .join(loss, new String[] {"business_id"}, "left");
+    joined = DerivedColumns.of().put("gross_covered", when(col("triggered"), grossCovered).otherwise(0.0)).addTo(joined);
+    joined = DerivedColumns.of()
+        .put("covered_loss", col("gross_covered").multiply(lit(1.0).minus(coalesce(col("recovered_share"), lit(0.0)))))
+        .put("covered_half", sqrt(share).multiply(coalesce(col("b_half"), lit(0.0))))
         // What a second more or less of downtime is worth: the business's loss per second down.
-        .withColumn("loss_rate", when(col("downtime_seconds").gt(0), coalesce(col("b_gross"), lit(0.0))
+        .put("loss_rate", when(col("downtime_seconds").gt(0), coalesce(col("b_gross"), lit(0.0))
             .multiply(lit(1.0).minus(coalesce(col("recovered_share"), lit(0.0)))).divide(col("downtime_seconds")))
             .otherwise(0.0))
-        .withColumn("payout", payout(col("covered_loss"), col("covered_seconds"), col("triggered")));
+        .addTo(joined);
+    DerivedColumns payouts = DerivedColumns.of()
+        .put("payout", payout(col("covered_loss"), col("covered_seconds"), col("triggered")));
     // Each end twice: with the estimate's noise alone, and with the downtime's timing error alone
     // (the cover a boundary's error adds or takes away, which can also untrigger or trigger a
     // policy). Kept apart because they add up differently over businesses (rollUp).
@@ -119,12 +122,12 @@ public final class InsuredImpact {
           .plus(col("loss_rate").multiply(abs(seconds.minus(col("covered_seconds")))).multiply(sign))).otherwise(0.0);
       Column byNoise = when(col("triggered"), col("covered_loss").plus(col("covered_half").multiply(sign)))
           .otherwise(0.0);
-      perPolicy = perPolicy
-          .withColumn("covered_noise" + end, byNoise)
-          .withColumn("covered_timing" + end, byTiming)
-          .withColumn("payout_noise" + end, payout(byNoise, col("covered_seconds"), col("triggered")))
-          .withColumn("payout_timing" + end, payout(byTiming, seconds, triggered));
+      payouts.put("covered_noise" + end, byNoise)
+          .put("covered_timing" + end, byTiming)
+          .put("payout_noise" + end, payout(byNoise, col("covered_seconds"), col("triggered")))
+          .put("payout_timing" + end, payout(byTiming, seconds, triggered));
     }
+    Dataset<Row> perPolicy = payouts.addTo(joined);
 
     List<Column> perBusinessSums = new ArrayList<>(List.of(
         count(when(col("triggered"), lit(1))).as("policies_triggered"),
@@ -149,46 +152,49 @@ public final class InsuredImpact {
             "downtime_minutes", "net_loss", "net_loss_low", "net_loss_high")
         .join(perBusiness, new String[] {"business_id"}, "left")
         .na().fill(0L, new String[] {"policies", "policies_triggered"})
-        .na().fill(0.0, new String[] {"covered_loss", "insured_loss"})
-        .withColumn("insured", insured)
-        .withColumn("triggered", col("policies_triggered").gt(0))
-        .withColumn("retained_loss", when(insured, retained).otherwise(0.0))
-        .withColumn("uninsured_loss", when(insured, 0.0).otherwise(col("net_loss")));
+        .na().fill(0.0, new String[] {"covered_loss", "insured_loss"});
+    businesses = DerivedColumns.of()
+        .put("insured", insured)
+        .put("triggered", col("policies_triggered").gt(0))
+        .put("retained_loss", when(insured, retained).otherwise(0.0))
+        .put("uninsured_loss", when(insured, 0.0).otherwise(col("net_loss")))
+        .addTo(businesses);
     // Distances from each estimate to its ends, per source (noise: the estimate's; timing: the
     // downtime's). A payout that grows with the cover shrinks what the business retains.
-    businesses = distances(businesses, "covered_loss", col("covered_noise_low"), col("covered_noise_high"),
+    DerivedColumns distances = DerivedColumns.of();
+    distances(distances, "covered_loss", col("covered_noise_low"), col("covered_noise_high"),
         col("covered_timing_low"), col("covered_timing_high"));
-    businesses = distances(businesses, "insured_loss", col("insured_noise_low"), col("insured_noise_high"),
+    distances(distances, "insured_loss", col("insured_noise_low"), col("insured_noise_high"),
         col("insured_timing_low"), col("insured_timing_high"));
-    businesses = businesses
-        .withColumn("retained_loss_noise_down", when(insured,
+    businesses = distances.addTo(businesses);
+    businesses = DerivedColumns.of()
+        .put("retained_loss_noise_down", when(insured,
             col("retained_loss").minus(least(retainedA, retainedB, retained))).otherwise(0.0))
-        .withColumn("retained_loss_noise_up", when(insured,
+        .put("retained_loss_noise_up", when(insured,
             greatest(retainedA, retainedB, retained).minus(col("retained_loss"))).otherwise(0.0))
-        .withColumn("retained_loss_timing_down", col("insured_loss_timing_up"))
-        .withColumn("retained_loss_timing_up", col("insured_loss_timing_down"))
-        .withColumn("uninsured_loss_noise_down", when(insured, 0.0).otherwise(col("net_loss").minus(col("net_loss_low"))))
-        .withColumn("uninsured_loss_noise_up", when(insured, 0.0).otherwise(col("net_loss_high").minus(col("net_loss"))))
-        .withColumn("uninsured_loss_timing_down", lit(0.0))
-        .withColumn("uninsured_loss_timing_up", lit(0.0));
+        .put("retained_loss_timing_down", col("insured_loss_timing_up"))
+        .put("retained_loss_timing_up", col("insured_loss_timing_down"))
+        .put("uninsured_loss_noise_down", when(insured, 0.0).otherwise(col("net_loss").minus(col("net_loss_low"))))
+        .put("uninsured_loss_noise_up", when(insured, 0.0).otherwise(col("net_loss_high").minus(col("net_loss"))))
+        .put("uninsured_loss_timing_down", lit(0.0))
+        .put("uninsured_loss_timing_up", lit(0.0))
+        .addTo(businesses);
+    DerivedColumns ends = DerivedColumns.of();
     for (String m : INTERVAL_SUMS) {
       Column low = col(m).minus(sqrt(squared(col(m + "_noise_down")).plus(squared(col(m + "_timing_down")))));
-      businesses = businesses
-          .withColumn(m + "_low", m.equals("insured_loss") ? greatest(lit(0.0), low) : low)
-          .withColumn(m + "_high",
-              col(m).plus(sqrt(squared(col(m + "_noise_up")).plus(squared(col(m + "_timing_up"))))));
+      ends.put(m + "_low", m.equals("insured_loss") ? greatest(lit(0.0), low) : low)
+          .put(m + "_high", col(m).plus(sqrt(squared(col(m + "_noise_up")).plus(squared(col(m + "_timing_up"))))));
     }
-    return new Tables(businesses.withColumn("incident_id", lit(incidentId)), null, null);
+    return new Tables(ends.put("incident_id", lit(incidentId)).addTo(businesses), null, null);
   }
 
   /** {@code m}'s distances from its estimate to the ends of each source (0 where a row has no such end). */
-  private static Dataset<Row> distances(Dataset<Row> rows, String m, Column noiseLow, Column noiseHigh,
+  private static void distances(DerivedColumns step, String m, Column noiseLow, Column noiseHigh,
       Column timingLow, Column timingHigh) {
-    return rows
-        .withColumn(m + "_noise_down", greatest(lit(0.0), col(m).minus(coalesce(noiseLow, col(m)))))
-        .withColumn(m + "_noise_up", greatest(lit(0.0), coalesce(noiseHigh, col(m)).minus(col(m))))
-        .withColumn(m + "_timing_down", greatest(lit(0.0), col(m).minus(coalesce(timingLow, col(m)))))
-        .withColumn(m + "_timing_up", greatest(lit(0.0), coalesce(timingHigh, col(m)).minus(col(m))));
+    step.put(m + "_noise_down", greatest(lit(0.0), col(m).minus(coalesce(noiseLow, col(m)))))
+        .put(m + "_noise_up", greatest(lit(0.0), coalesce(noiseHigh, col(m)).minus(col(m))))
+        .put(m + "_timing_down", greatest(lit(0.0), col(m).minus(coalesce(timingLow, col(m)))))
+        .put(m + "_timing_up", greatest(lit(0.0), coalesce(timingHigh, col(m)).minus(col(m))));
   }
 
   /** The sector roll-up and the totals of (persisted) business rows. */
@@ -213,19 +219,21 @@ public final class InsuredImpact {
         + "    then array_append(acc.c, named_struct('s', greatest(acc.e, x.down_start)"
         + "      + greatest(0L, waiting_seconds - acc.t), 'e', x.down_end))"
         + "    else acc.c end))";
-    return policies.select(col("policy_id"), col("business_id"), col("kind"), col("waiting_period_hours"),
-            col("retention_reporting").cast("double").as("retention"), col("limit_reporting").cast("double").as("cap"),
-            col("payout_per_hour_reporting").cast("double").as("payout_per_hour"))
-        .withColumn("waiting_seconds", floor(col("waiting_period_hours").multiply(3600)).cast(DataTypes.LongType))
-        .join(broadcast(downIntervals), new String[] {"business_id"}, "left")
-        .withColumn("swept", expr(sweep))
-        .withColumn("downtime_seconds", col("swept.t"))
-        .withColumn("cover", col("swept.c"))
-        .withColumn("triggered", col("downtime_seconds").gt(col("waiting_seconds")))
-        .withColumn("covered_seconds", greatest(lit(0L), col("downtime_seconds").minus(col("waiting_seconds"))))
+    Dataset<Row> swept = DerivedColumns.of()
+        .put("swept", expr(sweep))
+        .addTo(policies.select(col("policy_id"), col("business_id"), col("kind"), col("waiting_period_hours"),
+                col("retention_reporting").cast("double").as("retention"), col("limit_reporting").cast("double").as("cap"),
+                col("payout_per_hour_reporting").cast("double").as("payout_per_hour"),
+                floor(col("waiting_period_hours").multiply(3600)).cast(DataTypes.LongType).as("waiting_seconds"))
+            .join(broadcast(downIntervals), new String[] {"business_id"}, "left"));
+    swept = DerivedColumns.of().put("downtime_seconds", col("swept.t")).put("cover", col("swept.c")).addTo(swept);
+    return DerivedColumns.of()
+        .put("triggered", col("downtime_seconds").gt(col("waiting_seconds")))
+        .put("covered_seconds", greatest(lit(0L), col("downtime_seconds").minus(col("waiting_seconds"))))
         // The downtime's error: its start's and its end's, each at most the least sure boundary's.
-        .withColumn("downtime_sd", lit(Math.sqrt(2)).multiply(
+        .put("downtime_sd", lit(Math.sqrt(2)).multiply(
             coalesce(expr("array_max(transform(intervals, x -> x.boundary_sd))"), lit(0.0))))
+        .addTo(swept)
         .drop("swept", "intervals");
   }
 
@@ -290,15 +298,15 @@ public final class InsuredImpact {
             .as(m + "_" + side));
       }
     }
-    Dataset<Row> rolled = groups.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    DerivedColumns ends = DerivedColumns.of();
     for (String m : INTERVAL_SUMS) {
       Column low = col(m).minus(col(m + "_down"));
-      rolled = rolled.withColumn(m + "_low", m.equals("insured_loss") ? greatest(lit(0.0), low) : low)
-          .withColumn(m + "_high", col(m).plus(col(m + "_up")));
+      ends.put(m + "_low", m.equals("insured_loss") ? greatest(lit(0.0), low) : low)
+          .put(m + "_high", col(m).plus(col(m + "_up")));
     }
-    return rolled.withColumn("insured_share", when(col("net_loss").notEqual(0),
-            col("insured_loss").divide(col("net_loss"))))
-        .withColumn("incident_id", lit(incidentId));
+    return ends.put("insured_share", when(col("net_loss").notEqual(0), col("insured_loss").divide(col("net_loss"))))
+        .put("incident_id", lit(incidentId))
+        .addTo(groups.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)));
   }
 
   private static Column squared(Column c) {
