@@ -44,9 +44,10 @@ import org.apache.spark.sql.SparkSession;
  * an outage lengthens, so the model keeps it; durations beyond twice the observed one, where that
  * and any change in the loss share matter most, are flagged {@code extrapolated}.
  *
- * <p>The interval is the measured net loss's interval scaled by the same ratio: it carries the
- * estimate's noise, not the model's error (which the evaluation measures instead). With policies,
- * {@code insured_loss} is what they would pay at each duration ({@link #insuredLoss}); its interval
+ * <p>The interval is the measured net loss's interval scaled by the same ratio, combined with the
+ * noise of the hours the scenario adds or removes ({@link #unobservedHalfWidths}): it carries the
+ * estimate's noise and the day's, not the model's error (which the evaluation measures instead).
+ * With policies, {@code insured_loss} is what they would pay at each duration ({@link #insuredLoss}); its interval
  * combines the payouts at the two ends of the sector's net loss interval with those at the two ends
  * of the downtime's timing error ({@link BoundaryTiming}), as {@code insured_impact}'s does.
  */
@@ -95,7 +96,9 @@ final class DurationScenarios {
     // Each baseline transaction falls in at most one week-shifted copy of [from, end) (shorter than a week).
     Column t = unix_seconds(col("occurred_at"));
     Column k = floor(lit(end - 1).minus(t).divide(StreamLosses.WEEK)).cast("int");
-    Dataset<Row> perBusinessBucket = transactions
+    // Per baseline week first: the mean over weeks is E, and the spread between weeks is how much
+    // the hours a scenario adds or removes could carry on the day (below).
+    Dataset<Row> perWeekBucket = transactions
         .filter(col("occurred_at").geq(lit(Timestamp.from(Instant.ofEpochSecond(from - weeks * StreamLosses.WEEK)))))
         .filter(col("occurred_at").lt(lit(Timestamp.from(Instant.ofEpochSecond(end - StreamLosses.WEEK)))))
         .filter(col("status").equalTo("succeeded").and(col("service").isin(impairedServices.toArray())))
@@ -106,8 +109,13 @@ final class DurationScenarios {
         .join(broadcast(businesses.select("business_id", "sector")), "business_id")
         .join(broadcast(spans(spark, impairedSpans, from)), "service")
         .groupBy(col("business_id"), col("sector"), col("service"), col("span_start"), col("span_end"),
-            floor(col("shifted").minus(from).divide(BUCKET_SECONDS)).as("q"))
-        .agg(sum(col("value").multiply(col("level"))).divide(weeks).as("expected"))
+            floor(col("shifted").minus(from).divide(BUCKET_SECONDS)).as("q"), col("k"))
+        .agg(sum(col("value").multiply(col("level"))).as("value"))
+        // Read for the weeks' spread and for E: one row per business, quarter-hour and week.
+        .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> perBusinessBucket = perWeekBucket
+        .groupBy("business_id", "sector", "service", "span_start", "span_end", "q")
+        .agg(sum("value").divide(weeks).as("expected"))
         // Read for the sectors and again for the policies: one row per business and quarter-hour.
         .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> perServiceBucket = perBusinessBucket.groupBy("sector", "service", "span_start", "span_end", "q")
@@ -161,7 +169,9 @@ final class DurationScenarios {
     }
     Map<String, double[][]> insured = covers == null ? null
         : insuredLoss(spark, perBusinessBucket, covers, downIntervals, netPerValue, from, observedHours, durations);
+    Map<String, double[]> unobserved = unobservedHalfWidths(perWeekBucket, netPerValue, observedHours, durations, weeks);
     perBusinessBucket.unpersist();
+    perWeekBucket.unpersist();
 
     List<Row> rows = new ArrayList<>();
     double[] insuredTotal = new double[durations.length];
@@ -173,11 +183,15 @@ final class DurationScenarios {
     for (Row s : sectors.select("sector", "net_loss", "net_loss_low", "net_loss_high").collectAsList()) {
       String sector = s.getString(0);
       Accrual a = accrual.get(sector);
+      double[] unobservedHalf = unobserved.getOrDefault(sector, new double[durations.length]);
       for (int i = 0; i < durations.length; i++) {
         double ratio = a == null ? 0 : a.ratio(i);
         double net = s.getDouble(1) * ratio;
-        double low = s.getDouble(2) * ratio;
-        double high = s.getDouble(3) * ratio;
+        // The measured loss's interval, scaled, and the noise of the hours added or removed, in squares.
+        double scaledLow = Math.min(s.getDouble(2) * ratio, s.getDouble(3) * ratio);
+        double scaledHigh = Math.max(s.getDouble(2) * ratio, s.getDouble(3) * ratio);
+        double low = net - Math.hypot(net - scaledLow, unobservedHalf[i]);
+        double high = net + Math.hypot(scaledHigh - net, unobservedHalf[i]);
         double[][] payouts = insured == null ? null : insured.getOrDefault(sector, new double[ENDS][durations.length]);
         Double[] paid = new Double[3];
         if (payouts != null) {
@@ -272,6 +286,64 @@ final class DurationScenarios {
         (double) (span[0].getEpochSecond() - from), (double) (span[1].getEpochSecond() - from))));
     return spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("service", "string")
         .add("span_start", "double").add("span_end", "double"));
+  }
+
+  /**
+   * Per sector and scenario, the 90% half-width of what the hours the scenario adds or removes could
+   * carry on the day, beyond what they carry on average. The model grows the measured loss by the
+   * mean of those hours over the baseline weeks; on the day itself they carry one week's worth,
+   * with heavy tickets and all. Each baseline week gives one such value (each service's added or
+   * removed value that week, times the sector's loss per unit of it), so their spread is that
+   * noise: the variance of one new week, plus the mean's own (1 + 1/weeks), with a Student t of
+   * weeks - 1 degrees of freedom. Zero at the observed duration, and with fewer than two weeks.
+   */
+  private static Map<String, double[]> unobservedHalfWidths(Dataset<Row> perWeekBucket,
+      Map<String, double[]> netPerValue, double observedHours, double[] durations, int weeks) {
+    Map<String, double[]> out = new HashMap<>();
+    if (weeks < 2) {
+      return out;
+    }
+    List<Column> sums = new ArrayList<>();
+    for (int i = 0; i < durations.length; i++) {
+      sums.add(sum(col("value").multiply(inside(durations[i] - observedHours).minus(inside(0)))).as("d_" + i));
+    }
+    // value[sector][i][k - 1]: the sector's net loss the scenario's hours would add in baseline week k.
+    Map<String, double[][]> byWeek = new HashMap<>();
+    // Small: one row per sector, impaired service and baseline week.
+    for (Row r : perWeekBucket.groupBy("sector", "service", "k")
+        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new)).collectAsList()) {
+      double[] perValue = netPerValue.get(r.getString(0) + "\u0000" + r.getString(1));
+      if (perValue == null) {
+        continue; // a service without value in the observed spans carries none of the loss
+      }
+      double[][] values = byWeek.computeIfAbsent(r.getString(0), x -> new double[durations.length][weeks]);
+      for (int i = 0; i < durations.length; i++) {
+        values[i][r.getInt(2) - 1] += perValue[0] * r.getDouble(3 + i);
+      }
+    }
+    double t = StudentT.t90(weeks - 1);
+    byWeek.forEach((sector, values) -> {
+      double[] half = new double[durations.length];
+      for (int i = 0; i < durations.length; i++) {
+        half[i] = t * Math.sqrt(variance(values[i]) * (1 + 1.0 / weeks));
+      }
+      out.put(sector, half);
+    });
+    return out;
+  }
+
+  /** The sample variance (n - 1). */
+  private static double variance(double[] values) {
+    double mean = 0;
+    for (double v : values) {
+      mean += v;
+    }
+    mean /= values.length;
+    double squares = 0;
+    for (double v : values) {
+      squares += (v - mean) * (v - mean);
+    }
+    return squares / (values.length - 1);
   }
 
   private static Row row(String incidentId, String sector, double hours, double net, double low, double high,

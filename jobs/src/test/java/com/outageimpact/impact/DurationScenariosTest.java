@@ -70,6 +70,25 @@ class DurationScenariosTest {
       assertEquals(beyond, r.<Boolean>getAs("extrapolated"), r.toString());
     }
     assertTrue(estimated.get(key("ALL", 24.0)).<Boolean>getAs("extrapolated"), "24 hours of a 6-hour outage");
+    // Each sector's interval is the measured one scaled by the scenario's ratio, widened by the noise
+    // of the hours the scenario adds or removes: never narrower, and wider where hours are added.
+    int widened = 0;
+    for (Row sector : spark.read().parquet(Published.table(tmp.resolve("out"), "sector_impact")).collectAsList()) {
+      double net = sector.getAs("net_loss");
+      Row scenario = estimated.get(key(sector.getAs("sector"), 24.0));
+      if (net == 0 || scenario == null) {
+        continue;
+      }
+      double ratio = scenario.<Double>getAs("net_loss") / net;
+      double scaledDown = Math.abs(ratio) * (net - sector.<Double>getAs("net_loss_low"));
+      double scaledUp = Math.abs(ratio) * (sector.<Double>getAs("net_loss_high") - net);
+      double down = scenario.<Double>getAs("net_loss") - scenario.<Double>getAs("net_loss_low");
+      double up = scenario.<Double>getAs("net_loss_high") - scenario.<Double>getAs("net_loss");
+      assertTrue(down >= scaledDown - 1e-6 && up >= scaledUp - 1e-6, "24 h interval narrower than the scaled one: "
+          + scenario + " against " + sector);
+      widened += down > scaledDown + 1e-6 && up > scaledUp + 1e-6 ? 1 : 0;
+    }
+    assertTrue(widened > 0, "no sector's 24-hour interval carries the noise of the hours it adds");
 
     List<String> failures = new ArrayList<>();
     StringBuilder report = new StringBuilder();
