@@ -169,7 +169,8 @@ final class DurationScenarios {
     }
     Map<String, double[][]> insured = covers == null ? null
         : insuredLoss(spark, perBusinessBucket, covers, downIntervals, netPerValue, from, observedHours, durations);
-    Map<String, double[]> unobserved = unobservedHalfWidths(perWeekBucket, netPerValue, observedHours, durations, weeks);
+    Map<String, double[]> unobserved =
+        unobservedHalfWidths(perWeekBucket, netPerValue, observedHours, durations, weeks);
     perBusinessBucket.unpersist();
     perWeekBucket.unpersist();
 

@@ -99,7 +99,9 @@ public final class InsuredImpact {
         .join(sums, new String[] {"policy_id"}, "left")
         .join(levels, new String[] {"business_id"}, "left")
         .join(loss, new String[] {"business_id"}, "left");
-    joined = DerivedColumns.of().put("gross_covered", when(col("triggered"), grossCovered).otherwise(0.0)).addTo(joined);
+    joined = DerivedColumns.of()
+        .put("gross_covered", when(col("triggered"), grossCovered).otherwise(0.0))
+        .addTo(joined);
     joined = DerivedColumns.of()
         .put("covered_loss", col("gross_covered").multiply(lit(1.0).minus(coalesce(col("recovered_share"), lit(0.0)))))
         .put("covered_half", sqrt(share).multiply(coalesce(col("b_half"), lit(0.0))))
@@ -222,7 +224,8 @@ public final class InsuredImpact {
     Dataset<Row> swept = DerivedColumns.of()
         .put("swept", expr(sweep))
         .addTo(policies.select(col("policy_id"), col("business_id"), col("kind"), col("waiting_period_hours"),
-                col("retention_reporting").cast("double").as("retention"), col("limit_reporting").cast("double").as("cap"),
+                col("retention_reporting").cast("double").as("retention"),
+                col("limit_reporting").cast("double").as("cap"),
                 col("payout_per_hour_reporting").cast("double").as("payout_per_hour"),
                 floor(col("waiting_period_hours").multiply(3600)).cast(DataTypes.LongType).as("waiting_seconds"))
             .join(broadcast(downIntervals), new String[] {"business_id"}, "left"));

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class DerivedColumnsTest {
 
   private static Dataset<Row> rows() {
-    return SparkTestSession.get().createDataFrame(List.of(RowFactory.create("a", 2.0, 3.0), RowFactory.create("b", 5.0, 7.0)),
+    return SparkTestSession.get().createDataFrame(
+        List.of(RowFactory.create("a", 2.0, 3.0), RowFactory.create("b", 5.0, 7.0)),
         new StructType().add("id", "string").add("x", "double").add("y", "double"));
   }
 
