@@ -163,12 +163,12 @@ public final class InsuredImpact {
         .addTo(businesses);
     // Distances from each estimate to its ends, per source (noise: the estimate's; timing: the
     // downtime's). A payout that grows with the cover shrinks what the business retains.
-    DerivedColumns distances = DerivedColumns.of();
-    distances(distances, "covered_loss", col("covered_noise_low"), col("covered_noise_high"),
+    DerivedColumns distanceColumns = DerivedColumns.of();
+    distances(distanceColumns, "covered_loss", col("covered_noise_low"), col("covered_noise_high"),
         col("covered_timing_low"), col("covered_timing_high"));
-    distances(distances, "insured_loss", col("insured_noise_low"), col("insured_noise_high"),
+    distances(distanceColumns, "insured_loss", col("insured_noise_low"), col("insured_noise_high"),
         col("insured_timing_low"), col("insured_timing_high"));
-    businesses = distances.addTo(businesses);
+    businesses = distanceColumns.addTo(businesses);
     businesses = DerivedColumns.of()
         .put("retained_loss_noise_down", when(insured,
             col("retained_loss").minus(least(retainedA, retainedB, retained))).otherwise(0.0))
