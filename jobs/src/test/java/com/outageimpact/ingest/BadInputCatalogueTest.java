@@ -323,7 +323,6 @@ class BadInputCatalogueTest {
   static void release() {
     csv = null;
     json = null;
-    com.outageimpact.SparkTestSession.dropCaches();
   }
 
   private static void append(Path file, List<String> lines, Charset charset) throws IOException {
