@@ -24,6 +24,7 @@ public final class SparkTestSession {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.sql.adaptive.enabled", "true")
           .config("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true")
+          .config(com.outageimpact.common.SparkJobs.HUGE_METHOD_LIMIT, com.outageimpact.common.SparkJobs.HOTSPOT_HUGE_METHOD)
           .getOrCreate();
     }
     return session;

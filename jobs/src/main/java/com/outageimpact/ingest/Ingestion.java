@@ -206,7 +206,7 @@ public final class Ingestion {
     for (String money : Schemas.POLICY_MONEY) {
       checks.check(RejectReason.BAD_VALUE, checks.parsed(money).lt(0), lit(money + " is negative"));
     }
-    checks.check(RejectReason.MISSING_REQUIRED, kind.equalTo("parametric").and(checks.text("payout_per_hour").isNull()),
+    checks.check(RejectReason.MISSING_REQUIRED, kind.equalTo("parametric").and(checks.absent("payout_per_hour")),
         lit("payout_per_hour is required for a parametric policy"));
     unknownBusinessCheck(checks);
     Column currency = upper(checks.text("currency"));

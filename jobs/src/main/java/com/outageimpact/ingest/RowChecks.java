@@ -77,7 +77,7 @@ public final class RowChecks {
     }
     for (ColumnSpec column : schema.columns()) {
       if (column.required()) {
-        checks.add(new Check(RejectReason.MISSING_REQUIRED, text(column.name()).isNull(),
+        checks.add(new Check(RejectReason.MISSING_REQUIRED, absent(column.name()),
             lit("required column " + column.name() + " is missing or blank")));
       }
     }
@@ -110,11 +110,11 @@ public final class RowChecks {
         // A typed decimal (Parquet) with a larger scale: rounding it would change the value.
         checks.add(new Check(reason, parsed.isNotNull().and(parsed.notEqual(col(name))),
             concat(lit(name + " "), value, lit(" has more than " + decimal.scale() + " decimals"))));
-        checks.add(new Check(reason, value.isNotNull().and(parsed.isNull()),
+        checks.add(new Check(reason, not(absent(name)).and(parsed.isNull()),
             concat(lit(name + " "), value, lit(" does not fit " + decimal.simpleString()))));
         continue;
       }
-      Column unparseable = value.isNotNull().and(parsed.isNull());
+      Column unparseable = not(absent(name)).and(parsed.isNull());
       checks.add(new Check(reason, unparseable,
           concat(lit(name + " '"), value, lit("' is not " + describe(column.type())))));
     }
@@ -161,6 +161,15 @@ public final class RowChecks {
       return when(trimmed.equalTo(lit("")), lit(null).cast(DataTypes.StringType)).otherwise(trimmed);
     }
     return raw.cast(DataTypes.StringType);
+  }
+
+  /**
+   * The column holds no value: null, or blank text. The same as {@code text(name).isNull()}, but a
+   * typed column (Parquet) is not turned into text for it: formatting every row's timestamp as
+   * ISO-8601 text only to test it for null was a tenth of a large ingest's time.
+   */
+  public Column absent(String name) {
+    return sourceType(name) instanceof StringType ? text(name).isNull() : col(name).isNull();
   }
 
   /** The column parsed to its contract type; null when absent or unparseable. */
