@@ -58,8 +58,9 @@ public final class DetectJob {
     DetectionParams params = DetectionParams.from(options);
     InputPaths paths = checkInputsAndOutput(options, spark.sparkContext().hadoopConfiguration());
     Publisher publisher = settings.publisher(spark);
+    IngestedData data = null;
     try {
-      IngestedData data = settings.ingestion(spark, publisher, timer).ingestReports(paths);
+      data = settings.ingestion(spark, publisher, timer).ingestReports(paths);
       Detection.Result result = Detection.detect(data.reports().accepted(), data.incident(), params, AnalysisWindow.TIMELINE_AFTER, timer);
       try (StageTimer.Stage stage = timer.start("publish")) {
         List<String> ids = StageTables.detection(publisher, spark, result);
@@ -86,6 +87,10 @@ public final class DetectJob {
     } catch (Exception | Error e) {
       publisher.abort();
       throw e;
+    } finally {
+      if (data != null) {
+        data.release();
+      }
     }
   }
 }

@@ -36,7 +36,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +51,10 @@ public final class RunJob {
       "graph", "incident", "reports", "businesses", "business_services", "transactions", "sla_tiers", "fx_rates",
       "policies"};
 
-  /** Names the Spark job that prepares the transactions, in the UI and REST API (the cluster test kills an executor in it). */
+  /**
+   * Names the Spark jobs that read, check and de-duplicate the transactions, in the UI and REST API
+   * (the cluster test kills an executor in one).
+   */
   public static final String PREPARE_JOB = "transactions: parse, check and de-duplicate for the later stages";
 
   /** The transaction columns the stages after ingestion read. */
@@ -101,12 +103,12 @@ public final class RunJob {
     DetectionParams detectionParams = DetectionParams.from(options);
     ImpactParams impactParams = ImpactParams.from(options);
     Publisher publisher = settings.publisher(spark);
-    Dataset<Row> cachedTransactions = null;
+    IngestedData ingested = null;
     try {
       Manifest manifest = new Manifest("run", publisher.runId(), startedAt, spark.version())
           .parameters(options.effectiveValues());
       Ingestion ingestion = settings.ingestion(spark, publisher, timer);
-      IngestedData ingested = ingestion.ingestAllButTransactions(paths);
+      ingested = ingestion.ingestAllButTransactions(paths);
       // The timeline reaches the recovery hours past an incident's end (the impact's analysis window).
       Detection.Result detection = Detection.detect(ingested.reports().accepted(), ingested.incident(),
           detectionParams, impactParams.recovery(), timer);
@@ -120,14 +122,19 @@ public final class RunJob {
         DateSpan one = DateSpan.covering(window.transactionsFrom(detectionParams.baselineWeeks()), window.timelineEnd());
         dates = dates == null ? one : dates.union(one);
       }
-      ingested = ingestion.ingestTransactions(ingested, paths, dates);
-      // The cascade's rates, the impact and the timeline each read the accepted transactions:
-      // parsing, checking and de-duplicating them is most of a large run's work, so it is done
-      // once, for the few columns those stages use, and kept until the outputs are published.
-      cachedTransactions = ingested.transactions().accepted().select(TRANSACTION_COLUMNS)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        spark.sparkContext().setJobDescription(PREPARE_JOB);
+        ingested = ingestion.ingestTransactions(ingested, paths, dates);
+      } finally {
+        spark.sparkContext().setJobDescription(null);
+      }
+      // The cascade's rates, the impact and the timeline each read the accepted transactions,
+      // the few columns they use, from what ingestion cached: the data is read, checked and
+      // de-duplicated once, and the cache is kept until the outputs are published. (Not a second
+      // cache over it: dropping the first would make Spark rebuild the second from the files.)
+      Dataset<Row> transactions = ingested.transactions().accepted().select(TRANSACTION_COLUMNS);
       IngestedData data = ingested.withTransactions(
-          new IngestedInput(cachedTransactions, ingested.transactions().counts()));
+          new IngestedInput(transactions, ingested.transactions().counts()));
 
       manifest.input("graph", paths.get("graph"));
       if (paths.get("incident") != null) {
@@ -139,16 +146,12 @@ public final class RunJob {
       }
       ImpactStage.TransactionExtent transactionExtent = null; // measured below when there is an incident
       if (!detection.incidents().isEmpty()) {
-        // Materialized in a stage of its own, so that the manifest's timings show what it costs.
         try (StageTimer.Stage stage = timer.start("prepare.transactions")) {
-          spark.sparkContext().setJobDescription(PREPARE_JOB);
-          transactionExtent = ImpactStage.TransactionExtent.measure(cachedTransactions);
+          transactionExtent = ImpactStage.TransactionExtent.measure(transactions);
           stage.count("accepted", transactionExtent.count());
-        } finally {
-          spark.sparkContext().setJobDescription(null);
         }
         // Failed attempts show where services broke and came back, beyond what reports can see.
-        detection = detection.withIncidents(TransactionEvidence.refine(cachedTransactions,
+        detection = detection.withIncidents(TransactionEvidence.refine(transactions,
             data.businesses().accepted(), detection.incidents(), detectionParams, timer));
       }
       Duration rateLookback = Duration.ofDays(7L * detectionParams.baselineWeeks());
@@ -219,8 +222,8 @@ public final class RunJob {
       publisher.abort();
       throw e;
     } finally {
-      if (cachedTransactions != null) {
-        cachedTransactions.unpersist();
+      if (ingested != null) {
+        ingested.release();
       }
     }
   }

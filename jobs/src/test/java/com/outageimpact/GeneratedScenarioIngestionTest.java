@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,6 +37,11 @@ class GeneratedScenarioIngestionTest {
   private final SparkSession spark = SparkTestSession.get();
 
   @TempDir Path tmp;
+
+  @AfterEach
+  void dropCaches() {
+    com.outageimpact.SparkTestSession.dropCaches();
+  }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"csv", "parquet", "json"})

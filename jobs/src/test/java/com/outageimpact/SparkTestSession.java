@@ -29,4 +29,15 @@ public final class SparkTestSession {
     }
     return session;
   }
+
+  /**
+   * Drops every cached table. Ingestion caches each input it reads until the caller releases it;
+   * tests that ingest directly call this after each test, so that the shared session does not
+   * carry their caches into every later query's cache lookup.
+   */
+  public static synchronized void dropCaches() {
+    if (session != null) {
+      session.catalog().clearCache();
+    }
+  }
 }

@@ -86,28 +86,40 @@ final class Breakdowns {
     String[] key = {"business_id", "service"};
     Dataset<Row> money = aggregate(streams.groupBy("business_id", "service"),
         List.of(sum("loss_variance").as("loss_variance")), sumsOfAdditive(false));
+    // Money by service is summed from the streams alone, before any join: the joins below only add
+    // businesses that rely on a service without money through it, and a sum taken after a join
+    // adds in the order of the join strategy, which adaptive execution may choose differently from
+    // run to run (it moved the last bits of these rows between two runs on the same data).
+    Dataset<Row> moneyByService = aggregate(money.groupBy(col("service").as("money_key")), List.of(
+        sum(col("gross_loss").minus(col("recovered"))).as("net_loss"),
+        sum("loss_variance").as("loss_variance"),
+        sum(squared("loss_variance")).as("loss_variance_squares")), sumsOfAdditive(false));
     // Null-safe on service: transactions without one form their own row. Reliance's columns are
     // renamed: without business_services it is derived from the same streams, and Spark cannot
     // tell two columns of one lineage apart in a self-join.
     Dataset<Row> relied = reliance.select(col("business_id").as("relied_business_id"),
         col("service").as("relied_service"));
-    List<Column> pairColumns = new ArrayList<>(List.of(
-        coalesce(col("business_id"), col("relied_business_id")).as("business_id"),
-        coalesce(col("service"), col("relied_service")).as("service"), col("loss_variance")));
-    ADDITIVE.forEach(name -> pairColumns.add(col(name)));
-    Dataset<Row> pairs = money.join(relied,
-            col("business_id").equalTo(col("relied_business_id"))
-                .and(col("service").eqNullSafe(col("relied_service"))), "full_outer")
-        .select(pairColumns.toArray(Column[]::new))
+    Dataset<Row> pairs = money.select("business_id", "service")
+        .join(relied, col("business_id").equalTo(col("relied_business_id"))
+            .and(col("service").eqNullSafe(col("relied_service"))), "full_outer")
+        .select(coalesce(col("business_id"), col("relied_business_id")).as("business_id"),
+            coalesce(col("service"), col("relied_service")).as("service"))
         .join(affectedReliance.withColumn("affected", lit(true)), key, "left")
         .join(business.select("business_id", "critical"), "business_id");
-    Dataset<Row> sums = aggregate(pairs.groupBy(col("service").as("key")), List.of(
+    Dataset<Row> counts = pairs.groupBy(col("service").as("key")).agg(
         countDistinct("business_id").as("businesses"),
         countDistinct(when(col("affected"), col("business_id"))).as("affected_businesses"),
-        countDistinct(when(col("affected").and(col("critical")), col("business_id"))).as("critical_affected"),
-        coalesce(sum(col("gross_loss").minus(col("recovered"))), lit(0.0)).as("net_loss"),
-        coalesce(sum("loss_variance"), lit(0.0)).as("loss_variance"),
-        coalesce(sum(squared("loss_variance")), lit(0.0)).as("loss_variance_squares")), sumsOfAdditive(true));
+        countDistinct(when(col("affected").and(col("critical")), col("business_id"))).as("critical_affected"));
+    List<Column> columns = new ArrayList<>(List.of(col("key"), col("businesses"), col("affected_businesses"),
+        col("critical_affected")));
+    for (String name : List.of("net_loss", "loss_variance", "loss_variance_squares")) {
+      columns.add(coalesce(col(name), lit(0.0)).as(name));
+    }
+    for (String name : ADDITIVE) {
+      columns.add(coalesce(col(name), name.equals("failed_txns") ? lit(0L) : lit(0.0)).as(name));
+    }
+    Dataset<Row> sums = counts.join(moneyByService, col("key").eqNullSafe(col("money_key")), "left")
+        .select(columns.toArray(Column[]::new));
     return DerivedColumns.of()
         .put("downtime_business_minutes", lit(null).cast(DataTypes.DoubleType))
         .put("sla_credits", lit(null).cast(DataTypes.DoubleType))

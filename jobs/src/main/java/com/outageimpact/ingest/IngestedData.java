@@ -37,6 +37,13 @@ public record IngestedData(
         businessServices, reports, transactions, policies);
   }
 
+  /** Drops what ingestion cached of every input (see {@link IngestedInput#release}). */
+  public void release() {
+    java.util.stream.Stream.of(fxRateRows, slaTiers, businesses, businessServices, policies, reports, transactions)
+        .filter(java.util.Objects::nonNull)
+        .forEach(IngestedInput::release);
+  }
+
   /** Counts of every tabular input that was given, in ingestion order. */
   public List<InputCounts> counts() {
     return java.util.stream.Stream.of(fxRateRows, slaTiers, businesses, businessServices, policies, reports, transactions)

@@ -3,9 +3,11 @@ package com.outageimpact.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -27,20 +29,20 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * Turns an opened input into accepted rows, reject rows and counts, in two passes over the data:
- * the first writes the rejects and counts every row by outcome (an {@link Observation} on the
- * same pass), the second counts distinct keys and repeats. The accepted rows (one per key) are
- * returned lazily, for the stages that use them.
+ * Turns an opened input into accepted rows, reject rows and counts, with one read of the data and
+ * one shuffle: every row is checked and typed once, and the rows go to the partition of their key,
+ * where the copies of a key with one content become one row with their count. That table is
+ * cached; the rejects, the counts and the accepted rows (one per key) all come from it.
  *
  * <p>Repeats of a key are told apart by content, a 64-bit hash of the row's parsed contract
  * values (so {@code 5} and {@code 5.000}, or one instant at two offsets, are the same content).
  * Of a key's copies, the kept one is the one whose content hash is smallest: a rule that depends
  * on nothing but the contents, not on file order. Copies with that content are exact duplicates;
  * copies with other content are conflicting duplicates, rejected as {@code conflicting_duplicate}
- * (one reject row each, written by a third pass that runs only when there are any). Everything
- * that is shuffled for this is the keys and 8-byte hashes (hash aggregates), never the raw rows.
+ * (one reject row each, written by a second read that runs only when there are any).
  */
 public final class TableIngester {
 
@@ -50,6 +52,7 @@ public final class TableIngester {
   private static final String CONTENT = "_content";
   private static final String KEPT = "_kept_content";
   private static final String COPIES = "_copies";
+  private static final String KEY_COPIES = "_key_copies";
   private static final String KEPT_COPIES = "_kept_copies";
 
   private TableIngester() {}
@@ -59,6 +62,7 @@ public final class TableIngester {
    * @param configure adds the input's own domain and reference checks
    * @param derive adds derived columns to the accepted rows (applied after the typed columns)
    * @param rejectsPath where this input's reject rows are written (a staging path)
+   * @return the accepted rows over a cached table the caller releases ({@link IngestedInput#release})
    */
   public static IngestedInput ingest(
       InputReader.Opened opened,
@@ -66,39 +70,54 @@ public final class TableIngester {
       UnaryOperator<Dataset<Row>> derive,
       String rejectsPath) {
     InputSchema schema = opened.schema();
-    Dataset<Row> source = opened.rows();
-    RowChecks checks = new RowChecks(schema, source.schema());
+    RowChecks checks = new RowChecks(schema, opened.rows().schema());
     configure.accept(checks);
+    Column[] keys = columns(schema.keyColumns());
+    Column[] contractColumns = columns(schema.columnNames());
 
-    List<Column> typed = new ArrayList<>();
-    for (ColumnSpec column : schema.columns()) {
-      typed.add(checks.parsed(column.name()).cast(column.type()).as(column.name()));
-    }
-    Dataset<Row> checked = source.select(
-        typedAndBookkeeping(typed, checks, rawRow(schema)).toArray(Column[]::new));
-
-    // Pass 1: write the rejects; the observation counts every row on the same pass.
+    // Every row counted by outcome on the way (an observation on the same pass).
     List<RejectReason> reasons = checks.possibleReasons();
     List<Column> metrics = new ArrayList<>();
     for (RejectReason reason : reasons) {
       metrics.add(sum(when(col(REASON).equalTo(reason.code()), 1L).otherwise(0L)).as(reason.code()));
     }
     Observation outcome = new Observation(schema.name() + "_outcome");
-    Dataset<Row> observed = checked.observe(outcome, count(lit(1)).as("read"),
-        metrics.toArray(Column[]::new));
+    Dataset<Row> observed = checked(opened, checks, false)
+        .observe(outcome, count(lit(1)).as("read"), metrics.toArray(Column[]::new));
+
+    // The one shuffle: a key's copies meet in one partition, and the copies with one content
+    // become one row. A rejected row keeps its detail, its raw text and its file; accepted copies
+    // lose their file, so that the same row delivered in two files is one group.
+    List<Column> grouping = new ArrayList<>(List.of(contractColumns));
+    grouping.addAll(List.of(col(CONTENT), col(REASON), col(DETAIL), col(RAW),
+        when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE)));
+    Dataset<Row> grouped = observed.repartition(keys)
+        .groupBy(grouping.toArray(Column[]::new)).agg(count(lit(1)).as(COPIES))
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      observed.filter(col(REASON).isNotNull())
-          .select(lit(schema.name()).as("input"), col(REASON).as("reason"), col(DETAIL).as("detail"),
-              col(InputReader.SOURCE_FILE).as("source_file"), col(RAW).as("raw"))
-          .write().mode(SaveMode.Overwrite).parquet(rejectsPath);
-    } catch (Exception e) {
-      // SparkException (a read that failed in a task) is checked in Java and thrown undeclared by
-      // Scala: catching RuntimeException alone let it through, with ~270 lines of trace.
-      // The file that failed, when Spark says which (a corrupt part file among many), else the input's path.
-      String file = Failures.failedFile(e);
-      throw new InputException("input '" + schema.name() + "': cannot read " + (file != null ? file : opened.path())
-          + ": " + Failures.firstLine(Failures.rootCause(e)), e);
+      return fromGrouped(opened, checks, grouped, reasons, outcome, derive, rejectsPath);
+    } catch (Throwable t) {
+      grouped.unpersist(); // the caller gets no input to release
+      throw t;
     }
+  }
+
+  private static IngestedInput fromGrouped(InputReader.Opened opened, RowChecks checks, Dataset<Row> grouped,
+      List<RejectReason> reasons, Observation outcome, UnaryOperator<Dataset<Row>> derive, String rejectsPath) {
+    InputSchema schema = opened.schema();
+    List<String> keyNames = schema.keyColumns();
+    Column[] keys = columns(keyNames);
+    Dataset<Row> valid = grouped.filter(col(REASON).isNull());
+
+    // The first action reads the data, fills the cache and the observation.
+    Dataset<Row> perKey = valid.groupBy(keys).agg(min(CONTENT).as(KEPT),
+        min_by(col(COPIES), col(CONTENT)).as(KEPT_COPIES), sum(COPIES).as(KEY_COPIES));
+    Row keyCounts = readingInput(opened, () -> perKey.agg(count(lit(1)), sum(col(KEPT_COPIES).minus(1)),
+        sum(col(KEY_COPIES).minus(col(KEPT_COPIES)))).first());
+    long accepted = keyCounts.getLong(0);
+    long duplicates = keyCounts.isNullAt(1) ? 0 : keyCounts.getLong(1);
+    long conflicting = keyCounts.isNullAt(2) ? 0 : keyCounts.getLong(2);
+
     Map<String, Object> observedCounts = observedCounts(outcome);
     long read = ((Number) observedCounts.get("read")).longValue();
     Map<String, Long> rejectedByReason = new LinkedHashMap<>();
@@ -112,51 +131,79 @@ public final class TableIngester {
       rejected += n;
     }
 
-    // Pass 2: count keys and their repeats, by content; only keys and content hashes are shuffled.
-    List<String> keyNames = schema.keyColumns();
-    Column[] keys = keyNames.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-    Dataset<Row> valid = checked.filter(col(REASON).isNull()).withColumn(CONTENT, contentHash(schema));
-    List<Column> keysAndContent = new ArrayList<>(List.of(keys));
-    keysAndContent.add(col(CONTENT));
-    Dataset<Row> perKey = valid.groupBy(keysAndContent.toArray(Column[]::new)).count()
-        .groupBy(keys).agg(min(CONTENT).as(KEPT), min_by(col("count"), col(CONTENT)).as(KEPT_COPIES),
-            sum("count").as(COPIES));
-    Row keyCounts = perKey.agg(count(lit(1)), sum(col(KEPT_COPIES).minus(1)), sum(col(COPIES).minus(col(KEPT_COPIES))))
-        .first();
-    long accepted = keyCounts.getLong(0);
-    long duplicates = keyCounts.isNullAt(1) ? 0 : keyCounts.getLong(1);
-    long conflicting = keyCounts.isNullAt(2) ? 0 : keyCounts.getLong(2);
+    // A reject row per rejected row: identical ones were grouped, and come back out by their count.
+    readingInput(opened, () -> {
+      grouped.filter(col(REASON).isNotNull())
+          .withColumn(COPIES, explode(sequence(lit(1L), col(COPIES))))
+          .select(lit(schema.name()).as("input"), col(REASON).as("reason"), col(DETAIL).as("detail"),
+              col(InputReader.SOURCE_FILE).as("source_file"), col(RAW).as("raw"))
+          .write().mode(SaveMode.Overwrite).parquet(rejectsPath);
+      return null;
+    });
 
-    // One row per key for the later stages: the copies with the kept content are identical in
-    // every contract column, so a distinct over them (a hash aggregate) leaves one.
-    Column[] contractColumns = schema.columnNames().stream().map(org.apache.spark.sql.functions::col)
-        .toArray(Column[]::new);
     Dataset<Row> kept = valid;
     if (conflicting > 0) {
-      // Pass 3, only when some key came with different contents: a reject row per dropped copy.
-      Dataset<Row> conflictingKeys = perKey.filter(col(COPIES).gt(col(KEPT_COPIES)))
+      // Only when some key came with different contents: a reject row per dropped copy, each with
+      // its own file and raw text, which the grouped table does not keep; so the data is read again.
+      Dataset<Row> conflictingKeys = perKey.filter(col(KEY_COPIES).gt(col(KEPT_COPIES)))
           .select(keysAndKept(keys));
-      Dataset<Row> withKept = valid.join(conflictingKeys, keyNames.toArray(String[]::new), "left");
-      try {
-        withKept.filter(col(KEPT).isNotNull().and(col(CONTENT).notEqual(col(KEPT))))
+      Dataset<Row> copies = checked(opened, checks, true).filter(col(REASON).isNull())
+          .join(conflictingKeys, keyNames.toArray(String[]::new));
+      readingInput(opened, () -> {
+        copies.filter(col(CONTENT).notEqual(col(KEPT)))
             .select(lit(schema.name()).as("input"), lit(RejectReason.CONFLICTING_DUPLICATE.code()).as("reason"),
                 conflictDetail(keyNames).as("detail"), col(InputReader.SOURCE_FILE).as("source_file"),
                 col(RAW).as("raw"))
             .write().mode(SaveMode.Append).parquet(rejectsPath);
-      } catch (Exception e) {
-        String file = Failures.failedFile(e);
-        throw new InputException("input '" + schema.name() + "': cannot read " + (file != null ? file : opened.path())
-            + ": " + Failures.firstLine(Failures.rootCause(e)), e);
-      }
-      kept = withKept.filter(col(KEPT).isNull().or(col(CONTENT).equalTo(col(KEPT))));
+        return null;
+      });
+      kept = valid.join(conflictingKeys, keyNames.toArray(String[]::new), "left")
+          .filter(col(KEPT).isNull().or(col(CONTENT).equalTo(col(KEPT))));
       rejectedByReason.put(RejectReason.CONFLICTING_DUPLICATE.code(), conflicting);
       rejected += conflicting;
     }
-    Dataset<Row> acceptedRows = derive.apply(kept.select(contractColumns).distinct());
+    Dataset<Row> acceptedRows = derive.apply(kept.select(columns(schema.columnNames())));
     InputCounts counts = new InputCounts(schema.name(), opened.path(), opened.format().name().toLowerCase(java.util.Locale.ROOT),
         opened.files(), opened.dates(), opened.filesSkipped(), read, accepted, rejected, duplicates, conflicting,
         rejectedByReason);
-    return new IngestedInput(acceptedRows, counts);
+    return new IngestedInput(acceptedRows, counts, grouped);
+  }
+
+  /**
+   * The rows typed and checked: the contract columns, the reject reason and detail (null when
+   * accepted), the raw row (for every row when {@code rawForAll}, else for rejected rows only: it
+   * is JSON text, costly to build), the source file and the content hash.
+   */
+  private static Dataset<Row> checked(InputReader.Opened opened, RowChecks checks, boolean rawForAll) {
+    InputSchema schema = opened.schema();
+    List<Column> columns = new ArrayList<>();
+    for (ColumnSpec column : schema.columns()) {
+      columns.add(checks.parsed(column.name()).cast(column.type()).as(column.name()));
+    }
+    columns.add(checks.reason().as(REASON));
+    columns.add(checks.detail().as(DETAIL));
+    Column raw = rawRow(schema);
+    columns.add((rawForAll ? raw : when(checks.reason().isNotNull(), raw)).as(RAW));
+    columns.add(col(InputReader.SOURCE_FILE));
+    return opened.rows().select(columns.toArray(Column[]::new)).withColumn(CONTENT, contentHash(schema));
+  }
+
+  private static Column[] columns(List<String> names) {
+    return names.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
+
+  /** Runs an action on the input; a read that fails says which input and file, in one line. */
+  private static <T> T readingInput(InputReader.Opened opened, java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (Exception e) {
+      // SparkException (a read that failed in a task) is checked in Java and thrown undeclared by
+      // Scala: catching RuntimeException alone let it through, with ~270 lines of trace.
+      // The file that failed, when Spark says which (a corrupt part file among many), else the input's path.
+      String file = Failures.failedFile(e);
+      throw new InputException("input '" + opened.schema().name() + "': cannot read "
+          + (file != null ? file : opened.path()) + ": " + Failures.firstLine(Failures.rootCause(e)), e);
+    }
   }
 
   /**
@@ -188,15 +235,6 @@ public final class TableIngester {
     }
     parts.add(lit(" came with different contents; the copy kept is the one whose content hash is smallest"));
     return concat(parts.toArray(Column[]::new));
-  }
-
-  private static List<Column> typedAndBookkeeping(List<Column> typed, RowChecks checks, Column raw) {
-    List<Column> columns = new ArrayList<>(typed);
-    columns.add(checks.reason().as(REASON));
-    columns.add(checks.detail().as(DETAIL));
-    columns.add(raw.as(RAW));
-    columns.add(col(InputReader.SOURCE_FILE));
-    return columns;
   }
 
   /**

@@ -323,6 +323,7 @@ class BadInputCatalogueTest {
   static void release() {
     csv = null;
     json = null;
+    com.outageimpact.SparkTestSession.dropCaches();
   }
 
   private static void append(Path file, List<String> lines, Charset charset) throws IOException {

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +31,11 @@ class IngestionTest {
   private final SparkSession spark = SparkTestSession.get();
 
   @TempDir Path tmp;
+
+  @AfterEach
+  void dropCaches() {
+    com.outageimpact.SparkTestSession.dropCaches();
+  }
 
   static Stream<Arguments> formatsAndLayouts() {
     return Stream.of(

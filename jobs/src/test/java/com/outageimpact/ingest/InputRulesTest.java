@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,11 @@ class InputRulesTest {
   private final SparkSession spark = SparkTestSession.get();
 
   @TempDir Path tmp;
+
+  @AfterEach
+  void dropCaches() {
+    com.outageimpact.SparkTestSession.dropCaches();
+  }
 
   private static final String TXN_HEADER = "txn_id,business_id,occurred_at,amount,currency,status,service\n";
   private static final String REPORT_HEADER = "report_id,reported_at,service,region,problem,reporter_hash\n";
@@ -86,6 +92,40 @@ class InputRulesTest {
       assertFalse(row.toString().contains("afaf1212"), "reporter text leaked into " + row);
       assertTrue(((String) row.getAs("raw")).startsWith("withheld line, sha256="), row.toString());
     }
+  }
+
+  @Test
+  void identicalBadLinesAreRejectedOneRowEachAndADroppedConflictingCopyKeepsItsRawRow() throws Exception {
+    // Ingestion groups a key's identical copies before it writes rejects: rejected rows that are
+    // identical must still come out once each, and an accepted copy's raw row, which the grouping
+    // does not keep, must still reach the reject row of a conflicting duplicate.
+    Path data = scenario("""
+        t-bad,b1,2021-10-04T17:00:00Z,ten,USD,succeeded,messaging
+        t-bad,b1,2021-10-04T17:00:00Z,ten,USD,succeeded,messaging
+        t-bad,b1,2021-10-04T17:00:00Z,ten,USD,succeeded,messaging
+        t-ok,b1,2021-10-04T17:00:00Z,10.00,USD,succeeded,messaging
+        t-ok,b1,2021-10-04T17:00:00Z,10.000,USD,succeeded,messaging
+        t-two,b1,2021-10-04T17:00:00Z,10.00,USD,succeeded,messaging
+        t-two,b1,2021-10-04T17:00:00Z,99.00,USD,succeeded,messaging
+        """, """
+        r-ok,2021-10-04T17:00:00Z,messaging,US,login,h1
+        """);
+    IngestedData ingested = ingest(data);
+
+    InputCounts txns = ingested.transactions().counts();
+    assertEquals(Map.of("bad_number", 3L, "conflicting_duplicate", 1L), txns.rejectedByReason());
+    assertEquals(2, txns.accepted());
+    assertEquals(1, txns.duplicates(), "10.00 and 10.000 are one content");
+    assertReconciles(txns);
+    List<Row> rejects = rejects("transactions");
+    assertEquals(4, rejects.size(), rejects.toString());
+    assertEquals(3, rejects.stream().filter(r -> "bad_number".equals(r.getAs("reason"))
+        && ((String) r.getAs("raw")).contains("\"ten\"")
+        && ((String) r.getAs("source_file")).endsWith("transactions.csv")).count(), rejects.toString());
+    Row conflict = rejects.stream().filter(r -> "conflicting_duplicate".equals(r.getAs("reason"))).findFirst()
+        .orElseThrow();
+    assertTrue(((String) conflict.getAs("raw")).contains("t-two"), conflict.toString());
+    assertTrue(((String) conflict.getAs("source_file")).endsWith("transactions.csv"), conflict.toString());
   }
 
   @Test

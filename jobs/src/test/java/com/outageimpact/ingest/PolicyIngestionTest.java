@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,11 @@ class PolicyIngestionTest {
   private final SparkSession spark = SparkTestSession.get();
 
   @TempDir Path tmp;
+
+  @AfterEach
+  void dropCaches() {
+    com.outageimpact.SparkTestSession.dropCaches();
+  }
 
   static final List<String> HEADER = List.of("policy_id", "business_id", "kind", "waiting_period_hours", "retention",
       "limit", "payout_per_hour", "currency");
