@@ -41,15 +41,11 @@ final class Breakdowns {
   static final List<String> ADDITIVE = List.of(
       "expected_value", "actual_value", "gross_loss", "recovered", "failed_value", "failed_txns");
 
-  /** The {@link #ADDITIVE} columns, each summed under its own name; {@code orZero}: 0 where no row has one. */
-  static List<Column> sumsOfAdditive(boolean orZero) {
+  /** The {@link #ADDITIVE} columns, each summed under its own name. */
+  static List<Column> sumsOfAdditive() {
     List<Column> sums = new ArrayList<>();
     for (String name : ADDITIVE) {
-      Column total = sum(name);
-      if (orZero) {
-        total = coalesce(total, name.equals("failed_txns") ? lit(0L) : lit(0.0));
-      }
-      sums.add(total.as(name));
+      sums.add(sum(name).as(name));
     }
     return sums;
   }
@@ -70,7 +66,7 @@ final class Breakdowns {
         sum("net_loss").as("net_loss"),
         sum("loss_variance").as("loss_variance"), sum(squared("loss_variance")).as("loss_variance_squares"),
         sum("downtime_minutes").as("downtime_business_minutes"),
-        sum("sla_credit").as("sla_credits")), sumsOfAdditive(false))
+        sum("sla_credit").as("sla_credits")), sumsOfAdditive())
         .withColumn("dimension", lit(dimension));
   }
 
@@ -85,7 +81,7 @@ final class Breakdowns {
       Dataset<Row> business) {
     String[] key = {"business_id", "service"};
     Dataset<Row> money = aggregate(streams.groupBy("business_id", "service"),
-        List.of(sum("loss_variance").as("loss_variance")), sumsOfAdditive(false));
+        List.of(sum("loss_variance").as("loss_variance")), sumsOfAdditive());
     // Money by service is summed from the streams alone, before any join: the joins below only add
     // businesses that rely on a service without money through it, and a sum taken after a join
     // adds in the order of the join strategy, which adaptive execution may choose differently from
@@ -93,7 +89,7 @@ final class Breakdowns {
     Dataset<Row> moneyByService = aggregate(money.groupBy(col("service").as("money_key")), List.of(
         sum(col("gross_loss").minus(col("recovered"))).as("net_loss"),
         sum("loss_variance").as("loss_variance"),
-        sum(squared("loss_variance")).as("loss_variance_squares")), sumsOfAdditive(false));
+        sum(squared("loss_variance")).as("loss_variance_squares")), sumsOfAdditive());
     // Null-safe on service: transactions without one form their own row. Reliance's columns are
     // renamed: without business_services it is derived from the same streams, and Spark cannot
     // tell two columns of one lineage apart in a self-join.

@@ -179,7 +179,7 @@ public final class ImpactStage {
 
       Dataset<Row> perBusiness = Breakdowns.aggregate(streams.groupBy("business_id"),
           List.of(StreamLosses.businessLossVariance(baselineWeeks).as("loss_variance")),
-          Breakdowns.sumsOfAdditive(false));
+          Breakdowns.sumsOfAdditive());
       Column creditPct = slaCreditPct(data, col("availability_pct"), col("sla_tier"));
       Dataset<Row> business = businesses.select("business_id", "sector", "region", "critical", "sla_tier", "monthly_fee")
           .join(perBusiness, new String[] {"business_id"}, "left")

@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.storage.StorageLevel;
@@ -75,27 +74,17 @@ public final class TableIngester {
     Column[] keys = columns(schema.keyColumns());
     Column[] contractColumns = columns(schema.columnNames());
 
-    // Every row counted by outcome on the way (an observation on the same pass).
-    List<RejectReason> reasons = checks.possibleReasons();
-    List<Column> metrics = new ArrayList<>();
-    for (RejectReason reason : reasons) {
-      metrics.add(sum(when(col(REASON).equalTo(reason.code()), 1L).otherwise(0L)).as(reason.code()));
-    }
-    Observation outcome = new Observation(schema.name() + "_outcome");
-    Dataset<Row> observed = checked(opened, checks, false)
-        .observe(outcome, count(lit(1)).as("read"), metrics.toArray(Column[]::new));
-
     // The one shuffle: a key's copies meet in one partition, and the copies with one content
     // become one row. A rejected row keeps its detail, its raw text and its file; accepted copies
     // lose their file, so that the same row delivered in two files is one group.
     List<Column> grouping = new ArrayList<>(List.of(contractColumns));
     grouping.addAll(List.of(col(CONTENT), col(REASON), col(DETAIL), col(RAW),
         when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE)));
-    Dataset<Row> grouped = observed.repartition(keys)
+    Dataset<Row> grouped = checked(opened, checks, false).repartition(keys)
         .groupBy(grouping.toArray(Column[]::new)).agg(count(lit(1)).as(COPIES))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return fromGrouped(opened, checks, grouped, reasons, outcome, derive, rejectsPath);
+      return fromGrouped(opened, checks, grouped, derive, rejectsPath);
     } catch (Throwable t) {
       grouped.unpersist(); // the caller gets no input to release
       throw t;
@@ -103,13 +92,13 @@ public final class TableIngester {
   }
 
   private static IngestedInput fromGrouped(InputReader.Opened opened, RowChecks checks, Dataset<Row> grouped,
-      List<RejectReason> reasons, Observation outcome, UnaryOperator<Dataset<Row>> derive, String rejectsPath) {
+      UnaryOperator<Dataset<Row>> derive, String rejectsPath) {
     InputSchema schema = opened.schema();
     List<String> keyNames = schema.keyColumns();
     Column[] keys = columns(keyNames);
     Dataset<Row> valid = grouped.filter(col(REASON).isNull());
 
-    // The first action reads the data, fills the cache and the observation.
+    // The first action reads the data and fills the cache.
     Dataset<Row> perKey = valid.groupBy(keys).agg(min(CONTENT).as(KEPT),
         min_by(col(COPIES), col(CONTENT)).as(KEPT_COPIES), sum(COPIES).as(KEY_COPIES));
     Row keyCounts = readingInput(opened, () -> perKey.agg(count(lit(1)), sum(col(KEPT_COPIES).minus(1)),
@@ -118,15 +107,23 @@ public final class TableIngester {
     long duplicates = keyCounts.isNullAt(1) ? 0 : keyCounts.getLong(1);
     long conflicting = keyCounts.isNullAt(2) ? 0 : keyCounts.getLong(2);
 
-    Map<String, Object> observedCounts = observedCounts(outcome);
-    long read = ((Number) observedCounts.get("read")).longValue();
+    // Every row read is in exactly one group: the counts by outcome come from the cached groups
+    // (an empty input gives zeros; an observation on the read reported nothing then).
+    List<RejectReason> reasons = checks.possibleReasons();
+    List<Column> byReason = new ArrayList<>();
+    byReason.add(sum(COPIES));
+    for (RejectReason reason : reasons) {
+      byReason.add(sum(when(col(REASON).equalTo(reason.code()), col(COPIES)).otherwise(0L)));
+    }
+    Row outcomes = readingInput(opened,
+        () -> grouped.agg(byReason.get(0), byReason.subList(1, byReason.size()).toArray(Column[]::new)).first());
+    long read = outcomes.isNullAt(0) ? 0 : outcomes.getLong(0);
     Map<String, Long> rejectedByReason = new LinkedHashMap<>();
     long rejected = 0;
-    for (RejectReason reason : reasons) {
-      Object value = observedCounts.get(reason.code());
-      long n = value == null ? 0 : ((Number) value).longValue();
+    for (int i = 0; i < reasons.size(); i++) {
+      long n = outcomes.isNullAt(i + 1) ? 0 : outcomes.getLong(i + 1);
       if (n > 0) {
-        rejectedByReason.put(reason.code(), n);
+        rejectedByReason.put(reasons.get(i).code(), n);
       }
       rejected += n;
     }
@@ -254,14 +251,5 @@ public final class TableIngester {
         : concat(lit("withheld line, sha256="), sha2(col(InputReader.CORRUPT_RECORD), 256));
     return when(col(InputReader.CORRUPT_RECORD).isNotNull(), line)
         .otherwise(to_json(struct(fields.toArray(Column[]::new))));
-  }
-
-  private static Map<String, Object> observedCounts(Observation outcome) {
-    try {
-      return outcome.getAsJava();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while counting rows", e);
-    }
   }
 }
