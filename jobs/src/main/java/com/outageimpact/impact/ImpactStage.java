@@ -19,6 +19,7 @@ import com.outageimpact.common.DerivedColumns;
 import com.outageimpact.cascade.Cascade;
 import com.outageimpact.cascade.CascadeStage;
 import com.outageimpact.cascade.ServiceImpacts.ComponentImpact;
+import com.outageimpact.common.SmallTables;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.AnalysisWindow;
 import com.outageimpact.detect.DetectedIncident;
@@ -44,7 +45,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The impact stage: per business and per sector, what the incident cost (expected against actual
@@ -77,7 +77,7 @@ public final class ImpactStage {
 
     /** Frees the cached tables once they are published. */
     public void release() {
-      cached.forEach(Dataset::unpersist);
+      cached.forEach(SmallTables::release);
     }
   }
 
@@ -139,13 +139,13 @@ public final class ImpactStage {
       long streamCount;
       spark.sparkContext().setJobDescription("impact: transaction aggregation for " + incident.id());
       try {
-        streams = StreamLosses.compute(spark, data.transactions().accepted(), businesses, impaired,
-            footprint, preStart, windowStart, windowEnd, baselineWeeks, sums).persist(StorageLevel.MEMORY_AND_DISK());
+        streams = SmallTables.materialize(StreamLosses.compute(spark, data.transactions().accepted(), businesses,
+            impaired, footprint, preStart, windowStart, windowEnd, baselineWeeks, sums));
         streamCount = streams.count();
       } finally {
         spark.sparkContext().setJobDescription(null);
       }
-      sums.forEach(Dataset::unpersist);
+      sums.forEach(SmallTables::release);
       // Intervals rest on the weeks the estimate combines (StreamLosses.keptWeeks), not all covered ones.
       int combinedWeeks = StreamLosses.combinedWeeks(baselineWeeks);
 
@@ -205,8 +205,8 @@ public final class ImpactStage {
           .select("business_id", "sector", "region", "critical", "affected", "expected_value", "actual_value",
               "gross_loss", "recovered", "net_loss", "net_loss_low", "net_loss_high", "loss_variance", "failed_txns",
               "failed_value", "downtime_minutes", "availability_pct", "sla_credit")
-          .withColumn("incident_id", lit(incident.id()))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+          .withColumn("incident_id", lit(incident.id()));
+      business = SmallTables.materialize(business);
 
       double hours = window.hours();
       Dataset<Row> sectorSums = Breakdowns.ofBusinesses(business, "sector");
@@ -228,13 +228,12 @@ public final class ImpactStage {
           .unionByName(Breakdowns.ofBusinesses(business, "critical"))
           .unionByName(Breakdowns.ofServices(streams, reliance, affectedReliance, business)),
           hours, totalExpected, totalNetLoss, combinedWeeks);
-      breakdown = Breakdowns.conform(breakdown, incident.id()).persist(StorageLevel.MEMORY_AND_DISK());
+      breakdown = SmallTables.materialize(Breakdowns.conform(breakdown, incident.id()));
 
       Instant timelineFrom = window.timelineStart();
       Instant timelineTo = window.timelineEnd();
-      Dataset<Row> timeline = TimelineValues.compute(spark, data.transactions().accepted(),
-          streams.filter(col("hit")), timelineFrom, timelineTo, bucketSeconds, baselineWeeks)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> timeline = SmallTables.materialize(TimelineValues.compute(spark, data.transactions().accepted(),
+          streams.filter(col("hit")), timelineFrom, timelineTo, bucketSeconds, baselineWeeks));
       stage.count("businesses", business.count()).count("streams", streamCount)
           .count("breakdown rows", breakdown.count()).count("timeline rows", timeline.count());
       List<Dataset<Row>> cached = new ArrayList<>(List.of(business, breakdown, timeline));
@@ -246,7 +245,7 @@ public final class ImpactStage {
               streams.select("business_id", "level").distinct(), data.transactions().accepted(), impaired.keySet(),
               windowStart, windowEnd, baselineWeeks, incident.id());
           // Read three times (staged, rolled up per sector, totalled): computed once.
-          insuredBusinesses = computed.businesses().persist(StorageLevel.MEMORY_AND_DISK());
+          insuredBusinesses = SmallTables.materialize(computed.businesses());
           cached.add(insuredBusinesses);
           insuredStage.count("insured businesses", insuredBusinesses.filter(col("insured")).count());
           insured = InsuredImpact.rollUps(insuredBusinesses, incident.id());
@@ -263,7 +262,7 @@ public final class ImpactStage {
           durationStage.count("rows", durations.count());
         }
       }
-      streams.unpersist();
+      SmallTables.release(streams);
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
           Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, totalHalfWidth, timeline, timelineFrom,
           timelineTo, insured, durations, List.copyOf(cached));
