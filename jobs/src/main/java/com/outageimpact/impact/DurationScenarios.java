@@ -11,7 +11,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
 
-import com.outageimpact.common.SmallTables;
+import com.outageimpact.common.PlanLeaves;
 import com.outageimpact.schema.Schemas;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -113,12 +113,12 @@ final class DurationScenarios {
             floor(col("shifted").minus(from).divide(BUCKET_SECONDS)).as("q"), col("k"))
         .agg(sum(col("value").multiply(col("level"))).as("value"));
     // Read for the weeks' spread and for E: one row per business, quarter-hour and week.
-    perWeekBucket = SmallTables.materialize(perWeekBucket);
+    perWeekBucket = PlanLeaves.checkpoint(perWeekBucket);
     Dataset<Row> perBusinessBucket = perWeekBucket
         .groupBy("business_id", "sector", "service", "span_start", "span_end", "q")
         .agg(sum("value").divide(weeks).as("expected"));
     // Read for the sectors and again for the policies: one row per business and quarter-hour.
-    perBusinessBucket = SmallTables.materialize(perBusinessBucket);
+    perBusinessBucket = PlanLeaves.checkpoint(perBusinessBucket);
     Dataset<Row> perServiceBucket = perBusinessBucket.groupBy("sector", "service", "span_start", "span_end", "q")
         .agg(sum("expected").as("expected"));
 
@@ -172,8 +172,8 @@ final class DurationScenarios {
         : insuredLoss(spark, perBusinessBucket, covers, downIntervals, netPerValue, from, observedHours, durations);
     Map<String, double[]> unobserved =
         unobservedHalfWidths(perWeekBucket, netPerValue, observedHours, durations, weeks);
-    SmallTables.release(perBusinessBucket);
-    SmallTables.release(perWeekBucket);
+    PlanLeaves.release(perBusinessBucket);
+    PlanLeaves.release(perWeekBucket);
 
     List<Row> rows = new ArrayList<>();
     double[] insuredTotal = new double[durations.length];

@@ -19,7 +19,7 @@ import com.outageimpact.common.DerivedColumns;
 import com.outageimpact.cascade.Cascade;
 import com.outageimpact.cascade.CascadeStage;
 import com.outageimpact.cascade.ServiceImpacts.ComponentImpact;
-import com.outageimpact.common.SmallTables;
+import com.outageimpact.common.PlanLeaves;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.detect.AnalysisWindow;
 import com.outageimpact.detect.DetectedIncident;
@@ -77,7 +77,7 @@ public final class ImpactStage {
 
     /** Frees the cached tables once they are published. */
     public void release() {
-      cached.forEach(SmallTables::release);
+      cached.forEach(PlanLeaves::release);
     }
   }
 
@@ -139,13 +139,13 @@ public final class ImpactStage {
       long streamCount;
       spark.sparkContext().setJobDescription("impact: transaction aggregation for " + incident.id());
       try {
-        streams = SmallTables.materialize(StreamLosses.compute(spark, data.transactions().accepted(), businesses,
+        streams = PlanLeaves.checkpoint(StreamLosses.compute(spark, data.transactions().accepted(), businesses,
             impaired, footprint, preStart, windowStart, windowEnd, baselineWeeks, sums));
         streamCount = streams.count();
       } finally {
         spark.sparkContext().setJobDescription(null);
       }
-      sums.forEach(SmallTables::release);
+      sums.forEach(PlanLeaves::release);
       // Intervals rest on the weeks the estimate combines (StreamLosses.keptWeeks), not all covered ones.
       int combinedWeeks = StreamLosses.combinedWeeks(baselineWeeks);
 
@@ -206,7 +206,7 @@ public final class ImpactStage {
               "gross_loss", "recovered", "net_loss", "net_loss_low", "net_loss_high", "loss_variance", "failed_txns",
               "failed_value", "downtime_minutes", "availability_pct", "sla_credit")
           .withColumn("incident_id", lit(incident.id()));
-      business = SmallTables.materialize(business);
+      business = PlanLeaves.checkpoint(business);
 
       double hours = window.hours();
       Dataset<Row> sectorSums = Breakdowns.ofBusinesses(business, "sector");
@@ -228,11 +228,11 @@ public final class ImpactStage {
           .unionByName(Breakdowns.ofBusinesses(business, "critical"))
           .unionByName(Breakdowns.ofServices(streams, reliance, affectedReliance, business)),
           hours, totalExpected, totalNetLoss, combinedWeeks);
-      breakdown = SmallTables.materialize(Breakdowns.conform(breakdown, incident.id()));
+      breakdown = PlanLeaves.checkpoint(Breakdowns.conform(breakdown, incident.id()));
 
       Instant timelineFrom = window.timelineStart();
       Instant timelineTo = window.timelineEnd();
-      Dataset<Row> timeline = SmallTables.materialize(TimelineValues.compute(spark, data.transactions().accepted(),
+      Dataset<Row> timeline = PlanLeaves.checkpoint(TimelineValues.compute(spark, data.transactions().accepted(),
           streams.filter(col("hit")), timelineFrom, timelineTo, bucketSeconds, baselineWeeks));
       stage.count("businesses", business.count()).count("streams", streamCount)
           .count("breakdown rows", breakdown.count()).count("timeline rows", timeline.count());
@@ -245,7 +245,7 @@ public final class ImpactStage {
               streams.select("business_id", "level").distinct(), data.transactions().accepted(), impaired.keySet(),
               windowStart, windowEnd, baselineWeeks, incident.id());
           // Read three times (staged, rolled up per sector, totalled): computed once.
-          insuredBusinesses = SmallTables.materialize(computed.businesses());
+          insuredBusinesses = PlanLeaves.checkpoint(computed.businesses());
           cached.add(insuredBusinesses);
           insuredStage.count("insured businesses", insuredBusinesses.filter(col("insured")).count());
           insured = InsuredImpact.rollUps(insuredBusinesses, incident.id());
@@ -262,7 +262,7 @@ public final class ImpactStage {
           durationStage.count("rows", durations.count());
         }
       }
-      SmallTables.release(streams);
+      PlanLeaves.release(streams);
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
           Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, totalHalfWidth, timeline, timelineFrom,
           timelineTo, insured, durations, List.copyOf(cached));

@@ -12,7 +12,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
-import com.outageimpact.common.SmallTables;
+import com.outageimpact.common.PlanLeaves;
 import com.outageimpact.detect.Footprint;
 import com.outageimpact.schema.Schemas;
 import java.sql.Timestamp;
@@ -144,7 +144,7 @@ final class StreamLosses {
     Dataset<Row> info = businesses.select(col("business_id"), col("region").as("business_region"));
     streams = streams.join(broadcast(info), "business_id");
     Column hit = col("recovery_at").isNotNull().and(footprint.estimates(col("business_region")));
-    streams = SmallTables.materialize(streams.withColumn("hit", hit));
+    streams = PlanLeaves.checkpoint(streams.withColumn("hit", hit));
     cached.add(streams);
     streams = streams.join(levels(streams, weeks), "business_id")
         .join(broadcast(keptWeeks(spark, streams, weeks)), new String[] {"service"}, "left");

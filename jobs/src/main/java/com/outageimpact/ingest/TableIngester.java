@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import com.outageimpact.common.Failures;
 import com.outageimpact.common.InputException;
+import com.outageimpact.common.PlanLeaves;
 import com.outageimpact.schema.ColumnSpec;
 import com.outageimpact.schema.InputSchema;
 import java.util.ArrayList;
@@ -96,13 +97,15 @@ public final class TableIngester {
     InputSchema schema = opened.schema();
     List<String> keyNames = schema.keyColumns();
     Column[] keys = columns(keyNames);
-    Dataset<Row> valid = grouped.filter(col(REASON).isNull());
-
     // The first action reads the data and fills the cache.
-    Dataset<Row> perKey = valid.groupBy(keys).agg(min(CONTENT).as(KEPT),
+    Dataset<Row> perKey = grouped.filter(col(REASON).isNull()).groupBy(keys).agg(min(CONTENT).as(KEPT),
         min_by(col(COPIES), col(CONTENT)).as(KEPT_COPIES), sum(COPIES).as(KEY_COPIES));
     Row keyCounts = readingInput(opened, () -> perKey.agg(count(lit(1)), sum(col(KEPT_COPIES).minus(1)),
         sum(col(KEY_COPIES).minus(col(KEPT_COPIES)))).first());
+    // From here on, and in every later stage, the groups are read as the cache itself: the plan
+    // that read and checked them is not analysed again by every query (PlanLeaves).
+    Dataset<Row> groups = PlanLeaves.overCache(grouped);
+    Dataset<Row> valid = groups.filter(col(REASON).isNull());
     long accepted = keyCounts.getLong(0);
     long duplicates = keyCounts.isNullAt(1) ? 0 : keyCounts.getLong(1);
     long conflicting = keyCounts.isNullAt(2) ? 0 : keyCounts.getLong(2);
@@ -116,7 +119,7 @@ public final class TableIngester {
       byReason.add(sum(when(col(REASON).equalTo(reason.code()), col(COPIES)).otherwise(0L)));
     }
     Row outcomes = readingInput(opened,
-        () -> grouped.agg(byReason.get(0), byReason.subList(1, byReason.size()).toArray(Column[]::new)).first());
+        () -> groups.agg(byReason.get(0), byReason.subList(1, byReason.size()).toArray(Column[]::new)).first());
     long read = outcomes.isNullAt(0) ? 0 : outcomes.getLong(0);
     Map<String, Long> rejectedByReason = new LinkedHashMap<>();
     long rejected = 0;
@@ -130,7 +133,7 @@ public final class TableIngester {
 
     // A reject row per rejected row: identical ones were grouped, and come back out by their count.
     readingInput(opened, () -> {
-      grouped.filter(col(REASON).isNotNull())
+      groups.filter(col(REASON).isNotNull())
           .withColumn(COPIES, explode(sequence(lit(1L), col(COPIES))))
           .select(lit(schema.name()).as("input"), col(REASON).as("reason"), col(DETAIL).as("detail"),
               col(InputReader.SOURCE_FILE).as("source_file"), col(RAW).as("raw"))
