@@ -20,6 +20,8 @@ import org.apache.spark.storage.StorageLevel;
  * <ul>
  *   <li>{@link #checkpoint}: for small tables (one row per stream, business, series or bucket, never
  *       per transaction), a local checkpoint. It keeps rows as objects, so not for the big inputs.
+ *       Embedded runs only: on a cluster a lost executor takes its checkpoint blocks with it, and a
+ *       checkpoint has no plan left to compute them again, so there such a table stays a cache.
  *   <li>{@link #overCache}: for an input in the columnar cache (which compresses it), a plan that is
  *       just the cache.
  * </ul>
@@ -28,9 +30,17 @@ public final class PlanLeaves {
 
   private PlanLeaves() {}
 
-  /** Computes a small table now and returns it as a leaf over its stored rows (memory, then disk). */
+  /**
+   * Computes a small table now and returns it as a leaf over its stored rows (memory, then disk);
+   * on a cluster, the table cached (see above).
+   */
   public static Dataset<Row> checkpoint(Dataset<Row> table) {
-    return table.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
+    if (table.sparkSession().sparkContext().isLocal()) {
+      return table.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
+    }
+    Dataset<Row> cached = table.persist(StorageLevel.MEMORY_AND_DISK());
+    cached.count();
+    return cached;
   }
 
   /**

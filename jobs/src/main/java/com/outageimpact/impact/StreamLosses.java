@@ -85,7 +85,7 @@ final class StreamLosses {
    * @param services impaired services: service id to its recovery (end of impact)
    * @param footprint where the incident hit
    * @param weeks usable baseline weeks, at least 1 (the data must cover them: {@link #coveredWeeks})
-   * @param cached where the per-stream sums, persisted here (read three times), are listed for release
+   * @param cached where the per-stream sums, kept here ({@link PlanLeaves#checkpoint}; read three times), are listed for release
    */
   static Dataset<Row> compute(SparkSession spark, Dataset<Row> transactions, Dataset<Row> businesses,
       Map<String, Instant> services, Footprint footprint, Instant preStart, Instant windowStart,
