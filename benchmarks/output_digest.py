@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Prints one SHA-256 per table of the latest committed run under OUT: its rows sorted, floats
 rounded to 9 significant digits (the last bits of a double sum may depend on the order Spark adds
-in; see canonical), and source_file made relative to the data folder DATA. CI compares the sample run's digests
-with data-samples/penlight-outputs.sha256, so a change that moves any published figure of the
-sample shows, and one meant to move none (a refactoring) is checked to move none. After a change
-that is meant to move figures, write the file again and say why in the commit:
+in; see canonical), and source_file made relative to the data folder DATA. CI compares the sample
+run's digests with data-samples/penlight-outputs.sha256, so a change that moves any published
+figure of the sample shows, and one meant to move none (a refactoring) is checked to move none.
+After a change that is meant to move figures, write the file again and say why in the commit:
 
     notebooks/.venv/bin/python benchmarks/output_digest.py out data-samples/penlight \\
         > data-samples/penlight-outputs.sha256
