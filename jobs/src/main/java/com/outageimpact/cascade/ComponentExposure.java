@@ -97,7 +97,10 @@ public final class ComponentExposure {
       exposures.add(exposure);
       byFootprint.put(footprint, exposure);
     }
-    exposures.sort(Comparator.comparingDouble(Exposure::valuePerHourAtRisk).reversed()
+    // Value at risk to the micro-unit (the contract's money precision): components whose footprints
+    // reach the same businesses carry the same value, summed in another order, and the last bit of
+    // a double must not decide their ranks (the criteria after it do).
+    exposures.sort(Comparator.comparingDouble((Exposure e) -> Math.rint(e.valuePerHourAtRisk() * 1e6)).reversed()
         .thenComparing(Comparator.comparingInt(Exposure::criticalBusinesses).reversed())
         .thenComparing(Comparator.comparingInt((Exposure e) -> e.servicesDown().size() + e.servicesDegraded().size())
             .reversed())
