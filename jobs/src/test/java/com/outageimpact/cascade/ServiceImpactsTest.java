@@ -184,4 +184,18 @@ class ServiceImpactsTest {
     assertEquals(10, e.get("cdn").valuePerHourAtRisk(), 1e-9);
     assertEquals(0, e.get("status").criticalBusinesses());
   }
+
+  /** Equal values summed in another order differ in the last bit; that must not outrank a critical business. */
+  @Test
+  void exposureTiesOnValueFallToTheCriticalBusinessesNotToTheLastBit() throws Exception {
+    ServiceGraph g = TestGraphs.graph("a,b", "x>a:hard", "y>b:hard", "z>b:hard");
+    List<NormalRates.Stream> streams = List.of(
+        new NormalRates.Stream("clinic", "health_care", true, "x", 0.3, 10),
+        new NormalRates.Stream("shop", "retail", false, "y", 0.1, 10),
+        new NormalRates.Stream("shop", "retail", false, "z", 0.2, 10));
+    Map<String, Exposure> e = ComponentExposure.rank(g, new Cascade(g), streams).stream()
+        .collect(Collectors.toMap(Exposure::component, Function.identity()));
+    assertTrue(e.get("b").valuePerHourAtRisk() > e.get("a").valuePerHourAtRisk()); // 0.1 + 0.2 > 0.3 in doubles
+    assertTrue(e.get("a").rank() < e.get("b").rank(), "a " + e.get("a").rank() + ", b " + e.get("b").rank());
+  }
 }
