@@ -166,8 +166,7 @@ class ServiceImpactsTest {
         // Shares from business_services may overlap: 80 + 60 of a 100 an hour business.
         new NormalRates.Stream("agency", "media", false, "web", 80, 100),
         new NormalRates.Stream("agency", "media", false, "chat", 60, 100));
-    Map<String, Exposure> e = ComponentExposure.rank(g, new Cascade(g), streams).stream()
-        .collect(Collectors.toMap(Exposure::component, Function.identity()));
+    Map<String, Exposure> e = exposures(g, streams);
     Exposure core = e.get("core");
     assertEquals(1, core.rank());
     assertEquals(List.of("web"), core.servicesDown());
@@ -193,9 +192,14 @@ class ServiceImpactsTest {
         new NormalRates.Stream("clinic", "health_care", true, "x", 0.3, 10),
         new NormalRates.Stream("shop", "retail", false, "y", 0.1, 10),
         new NormalRates.Stream("shop", "retail", false, "z", 0.2, 10));
-    Map<String, Exposure> e = ComponentExposure.rank(g, new Cascade(g), streams).stream()
-        .collect(Collectors.toMap(Exposure::component, Function.identity()));
+    Map<String, Exposure> e = exposures(g, streams);
     assertTrue(e.get("b").valuePerHourAtRisk() > e.get("a").valuePerHourAtRisk()); // 0.1 + 0.2 > 0.3 in doubles
     assertTrue(e.get("a").rank() < e.get("b").rank(), "a " + e.get("a").rank() + ", b " + e.get("b").rank());
+  }
+
+  /** Each component's exposure, by component. */
+  private static Map<String, Exposure> exposures(ServiceGraph g, List<NormalRates.Stream> streams) {
+    return ComponentExposure.rank(g, new Cascade(g), streams).stream()
+        .collect(Collectors.toMap(Exposure::component, Function.identity()));
   }
 }
