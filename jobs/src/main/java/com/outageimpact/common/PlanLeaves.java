@@ -1,10 +1,13 @@
 package com.outageimpact.common;
 
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.CachedData;
 import org.apache.spark.sql.execution.LogicalRDD;
+import org.apache.spark.sql.execution.LogicalRDD$;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -21,7 +24,9 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>{@link #checkpoint}: for small tables (one row per stream, business, series or bucket, never
  *       per transaction), a local checkpoint. It keeps rows as objects, so not for the big inputs.
  *       Embedded runs only: on a cluster a lost executor takes its checkpoint blocks with it, and a
- *       checkpoint has no plan left to compute them again, so there such a table stays a cache.
+ *       checkpoint has no plan left to compute them again. There the rows are stored with their
+ *       lineage instead (an RDD persisted, whose lost blocks are computed again) and read through
+ *       the same kind of leaf.
  *   <li>{@link #overCache}: for an input in the columnar cache (which compresses it), a plan that is
  *       just the cache.
  * </ul>
@@ -31,16 +36,30 @@ public final class PlanLeaves {
   private PlanLeaves() {}
 
   /**
-   * Computes a small table now and returns it as a leaf over its stored rows (memory, then disk);
-   * on a cluster, the table cached (see above).
+   * Computes a small table now and returns it as a leaf over its stored rows (memory, then disk).
+   * Embedded, a local checkpoint; on a cluster, the rows stored with their lineage (see above).
    */
   public static Dataset<Row> checkpoint(Dataset<Row> table) {
     if (table.sparkSession().sparkContext().isLocal()) {
       return table.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
     }
-    Dataset<Row> cached = table.persist(StorageLevel.MEMORY_AND_DISK());
-    cached.count();
-    return cached;
+    return storedWithLineage(table);
+  }
+
+  /** The cluster's {@link #checkpoint}, callable embedded (for tests). */
+  static Dataset<Row> storedWithLineage(Dataset<Row> table) {
+    // The rows the table's plan computes (copied: the plan's operators reuse their row objects),
+    // stored, and read through a leaf that names only them. The stored RDD keeps its lineage, so
+    // a lost executor's blocks are computed again from the table's plan, as a cache's would be.
+    // A cache instead (persist) would keep that plan in every later query's plan, where it is
+    // described in full, nested in the plans of every cache built over it: on a cluster the plan
+    // descriptions reached tens of MB per query and filled a 1 GB driver's heap.
+    org.apache.spark.sql.classic.Dataset<Row> classic = (org.apache.spark.sql.classic.Dataset<Row>) table;
+    RDD<InternalRow> rows = classic.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).rdd()
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    rows.count();
+    return org.apache.spark.sql.classic.Dataset.ofRows(classic.sparkSession(),
+        LogicalRDD$.MODULE$.fromDataset(rows, classic, false));
   }
 
   /**
