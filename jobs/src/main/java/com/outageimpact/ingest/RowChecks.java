@@ -18,6 +18,8 @@ import com.outageimpact.schema.InputSchema;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -54,6 +56,9 @@ public final class RowChecks {
   /** Group 1: the digits after the point that count (trailing zeros do not). */
   private static final String FRACTION = "^[+-]?\\d*(?:\\.(\\d*?))?0*(?:[eE][+-]?\\d+)?$";
   private static final String EXPONENT = "[eE]([+-]?\\d+)$";
+
+  private static final String TEXT = "_text_";
+  private static final String PARSED = "_parsed_";
 
   private final InputSchema schema;
   private final StructType sourceSchema;
@@ -153,14 +158,32 @@ public final class RowChecks {
     return this;
   }
 
-  /** The column as trimmed text; blank is null. */
+  /** The column as trimmed text; blank is null (a column {@link #prepare} adds, for text sources). */
   public Column text(String name) {
-    Column raw = col(name);
-    if (sourceType(name) instanceof StringType) {
-      Column trimmed = trim(raw);
-      return when(trimmed.equalTo(lit("")), lit(null).cast(DataTypes.StringType)).otherwise(trimmed);
+    return sourceType(name) instanceof StringType ? col(TEXT + name) : col(name).cast(DataTypes.StringType);
+  }
+
+  /**
+   * The rows with each contract column as trimmed text ({@link #text}) and parsed to its type
+   * ({@link #parsed}), computed once per row and read by every check. Written inline, a trim ran
+   * up to six times per value and each check's condition three times (reason, detail, raw row);
+   * that was most of a large ingest's time (docs/benchmarks.md). The checks and {@link
+   * #failedCheck} read these columns, so they apply to prepared rows only.
+   */
+  public Dataset<Row> prepare(Dataset<Row> rows) {
+    List<Column> texts = new ArrayList<>(List.of(col("*")));
+    for (ColumnSpec column : schema.columns()) {
+      if (sourceType(column.name()) instanceof StringType) {
+        Column trimmed = trim(col(column.name()));
+        texts.add(when(trimmed.equalTo(lit("")), lit(null).cast(DataTypes.StringType)).otherwise(trimmed)
+            .as(TEXT + column.name()));
+      }
     }
-    return raw.cast(DataTypes.StringType);
+    List<Column> parsed = new ArrayList<>(List.of(col("*")));
+    for (ColumnSpec column : schema.columns()) {
+      parsed.add(parsing(column.name()).as(PARSED + column.name()));
+    }
+    return rows.select(texts.toArray(Column[]::new)).select(parsed.toArray(Column[]::new));
   }
 
   /**
@@ -172,8 +195,12 @@ public final class RowChecks {
     return sourceType(name) instanceof StringType ? text(name).isNull() : col(name).isNull();
   }
 
-  /** The column parsed to its contract type; null when absent or unparseable. */
+  /** The column parsed to its contract type; null when absent or unparseable (a column {@link #prepare} adds). */
   public Column parsed(String name) {
+    return col(PARSED + name);
+  }
+
+  private Column parsing(String name) {
     ColumnSpec column = schema.column(name);
     DataType target = column.type();
     DataType source = sourceType(name);
@@ -205,21 +232,31 @@ public final class RowChecks {
     return col(name).try_cast(target);
   }
 
-  /** The reject reason code of a row, null when it passes every check. */
-  public Column reason() {
+  /** The index of the first check a prepared row fails, null when it passes every one. */
+  public Column failedCheck() {
+    Column index = lit(null).cast(DataTypes.IntegerType);
+    for (int i = checks.size() - 1; i >= 0; i--) {
+      index = when(checks.get(i).failed(), lit(i)).otherwise(index);
+    }
+    return index;
+  }
+
+  /** The reject reason code of the check at {@code index} ({@link #failedCheck}); null for none. */
+  public Column reasonOf(Column index) {
     Column reason = lit(null).cast(DataTypes.StringType);
     for (int i = checks.size() - 1; i >= 0; i--) {
-      reason = when(checks.get(i).failed(), lit(checks.get(i).reason().code())).otherwise(reason);
+      reason = when(index.equalTo(i), lit(checks.get(i).reason().code())).otherwise(reason);
     }
     return reason;
   }
 
-  public Column detail() {
+  /** The detail of the check at {@code index} ({@link #failedCheck}); null for none. */
+  public Column detailOf(Column index) {
     Column detail = lit(null).cast(DataTypes.StringType);
     for (int i = checks.size() - 1; i >= 0; i--) {
-      detail = when(checks.get(i).failed(), coalesce(checks.get(i).detail(), lit("(null)"))).otherwise(detail);
+      detail = when(index.equalTo(i), coalesce(checks.get(i).detail(), lit("(null)"))).otherwise(detail);
     }
-    return detail;
+    return when(index.isNotNull(), detail);
   }
 
   /** The reasons this input can produce, for counting each one. */

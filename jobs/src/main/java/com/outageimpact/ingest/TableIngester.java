@@ -29,20 +29,27 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Turns an opened input into accepted rows, reject rows and counts, with one read of the data and
- * one shuffle: every row is checked and typed once, and the rows go to the partition of their key,
- * where the copies of a key with one content become one row with their count. That table is
- * cached; the rejects, the counts and the accepted rows (one per key) all come from it.
+ * Turns an opened input into accepted rows, reject rows and counts without shuffling the rows.
+ *
+ * <p>Two reads of the data. The first reads the key columns alone (a Parquet input reads nothing
+ * else) and finds the keys that came more than once: nearly every key is unique, so that table is
+ * small and every row is then joined to it by broadcast. The second checks and types every row
+ * once, marks the rows whose key repeats, and caches them. Only the marked rows are grouped (a
+ * key's copies with one content become one row with their count); the rest are one row each as
+ * they are. The rejects, the counts and the accepted rows (one per key) all come from that cache.
+ * Grouping every row instead (by key, through a shuffle) hashed and compared every column of every
+ * row twice, for groups that were nearly all single rows (docs/benchmarks.md).
  *
  * <p>Repeats of a key are told apart by content, a 64-bit hash of the row's parsed contract
  * values (so {@code 5} and {@code 5.000}, or one instant at two offsets, are the same content).
  * Of a key's copies, the kept one is the one whose content hash is smallest: a rule that depends
  * on nothing but the contents, not on file order. Copies with that content are exact duplicates;
  * copies with other content are conflicting duplicates, rejected as {@code conflicting_duplicate}
- * (one reject row each, written by a second read that runs only when there are any).
+ * (one reject row each, written by another read that runs only when there are any).
  */
 public final class TableIngester {
 
@@ -50,6 +57,8 @@ public final class TableIngester {
   private static final String DETAIL = "_detail";
   private static final String RAW = "_raw";
   private static final String CONTENT = "_content";
+  private static final String REPEATED = "_repeated";
+  private static final String CHECK = "_check";
   private static final String KEPT = "_kept_content";
   private static final String COPIES = "_copies";
   private static final String KEY_COPIES = "_key_copies";
@@ -62,7 +71,7 @@ public final class TableIngester {
    * @param configure adds the input's own domain and reference checks
    * @param derive adds derived columns to the accepted rows (applied after the typed columns)
    * @param rejectsPath where this input's reject rows are written (a staging path)
-   * @return the accepted rows over a cached table the caller releases ({@link IngestedInput#release})
+   * @return the accepted rows over cached tables the caller releases ({@link IngestedInput#release})
    */
   public static IngestedInput ingest(
       InputReader.Opened opened,
@@ -72,64 +81,98 @@ public final class TableIngester {
     InputSchema schema = opened.schema();
     RowChecks checks = new RowChecks(schema, opened.rows().schema());
     configure.accept(checks);
-    Column[] keys = columns(schema.keyColumns());
-    Column[] contractColumns = columns(schema.columnNames());
-
-    // The one shuffle: a key's copies meet in one partition, and the copies with one content
-    // become one row. A rejected row keeps its detail, its raw text and its file; accepted copies
-    // lose their file, so that the same row delivered in two files is one group.
-    List<Column> grouping = new ArrayList<>(List.of(contractColumns));
-    grouping.addAll(List.of(col(CONTENT), col(REASON), col(DETAIL), col(RAW),
-        when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE)));
-    Dataset<Row> grouped = checked(opened, checks, false).repartition(keys)
-        .groupBy(grouping.toArray(Column[]::new)).agg(count(lit(1)).as(COPIES))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Dataset<Row>> kept = new ArrayList<>();
     try {
-      return fromGrouped(opened, checks, grouped, derive, rejectsPath);
+      return ingest(opened, checks, derive, rejectsPath, kept);
     } catch (Throwable t) {
-      grouped.unpersist(); // the caller gets no input to release
+      kept.forEach(PlanLeaves::release); // the caller gets no input to release
       throw t;
     }
   }
 
-  private static IngestedInput fromGrouped(InputReader.Opened opened, RowChecks checks, Dataset<Row> grouped,
-      UnaryOperator<Dataset<Row>> derive, String rejectsPath) {
+  private static IngestedInput ingest(InputReader.Opened opened, RowChecks checks,
+      UnaryOperator<Dataset<Row>> derive, String rejectsPath, List<Dataset<Row>> kept) {
     InputSchema schema = opened.schema();
     List<String> keyNames = schema.keyColumns();
     Column[] keys = columns(keyNames);
-    // The first action reads the data and fills the cache.
-    Dataset<Row> perKey = grouped.filter(col(REASON).isNull()).groupBy(keys).agg(min(CONTENT).as(KEPT),
-        min_by(col(COPIES), col(CONTENT)).as(KEPT_COPIES), sum(COPIES).as(KEY_COPIES));
-    Row keyCounts = readingInput(opened, () -> perKey.agg(count(lit(1)), sum(col(KEPT_COPIES).minus(1)),
-        sum(col(KEY_COPIES).minus(col(KEPT_COPIES)))).first());
-    // From here on, and in every later stage, the groups are read as the cache itself: the plan
-    // that read and checked them is not analysed again by every query (PlanLeaves).
-    Dataset<Row> groups = PlanLeaves.overCache(grouped);
-    Dataset<Row> valid = groups.filter(col(REASON).isNull());
-    long accepted = keyCounts.getLong(0);
-    long duplicates = keyCounts.isNullAt(1) ? 0 : keyCounts.getLong(1);
-    long conflicting = keyCounts.isNullAt(2) ? 0 : keyCounts.getLong(2);
 
-    // Every row read is in exactly one group: the counts by outcome come from the cached groups
-    // (an empty input gives zeros; an observation on the read reported nothing then).
+    // First read: the keys that came more than once. Cached, not checkpointed: the planner then
+    // knows its real size and broadcasts it when it is small (spark.sql.autoBroadcastJoinThreshold).
+    List<Column> keyValues = new ArrayList<>();
+    Column keyPresent = lit(true);
+    for (String name : keyNames) {
+      keyValues.add(checks.parsed(name).cast(schema.column(name).type()).as(name));
+      keyPresent = keyPresent.and(col(name).isNotNull());
+    }
+    List<Column> repeatedColumns = new ArrayList<>(List.of(keys));
+    repeatedColumns.add(lit(true).as(REPEATED));
+    Dataset<Row> repeatedKeys = checks.prepare(opened.rows()).select(keyValues.toArray(Column[]::new)).filter(keyPresent)
+        .groupBy(keys).agg(count(lit(1)).as(COPIES)).filter(col(COPIES).gt(1))
+        .select(repeatedColumns.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
+    kept.add(repeatedKeys);
+    long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
+
+    // Second read: every row checked once, marked when its key repeats, and cached. A rejected row
+    // keeps its detail, its raw text and its file; accepted rows lose their file, so that the same
+    // row delivered in two files is one group.
+    List<Column> grouping = new ArrayList<>(List.of(columns(schema.columnNames())));
+    grouping.addAll(List.of(col(CONTENT), col(REASON), col(DETAIL), col(RAW),
+        when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE)));
+    List<Column> markedColumns = new ArrayList<>(grouping);
+    Dataset<Row> checked = checked(opened, checks, false);
+    if (repeatedKeyCount > 0) {
+      markedColumns.add(col(REPEATED));
+      checked = checked.join(PlanLeaves.overCache(repeatedKeys), keyNames.toArray(String[]::new), "left");
+    } else {
+      // No join at all: an empty cache reports no size, and the planner would shuffle every row for it.
+      markedColumns.add(lit(null).cast(DataTypes.BooleanType).as(REPEATED));
+    }
+    Dataset<Row> marked = checked.select(markedColumns.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
+    kept.add(marked);
+
+    // The first action over the marked rows fills the cache. Every row read is counted once, by
+    // outcome (an empty input gives zeros).
     List<RejectReason> reasons = checks.possibleReasons();
-    List<Column> byReason = new ArrayList<>();
-    byReason.add(sum(COPIES));
+    List<Column> byOutcome = new ArrayList<>();
+    byOutcome.add(count(lit(1)));
+    byOutcome.add(count(when(col(REASON).isNull().and(col(REPEATED).isNull()), lit(1))));
     for (RejectReason reason : reasons) {
-      byReason.add(sum(when(col(REASON).equalTo(reason.code()), col(COPIES)).otherwise(0L)));
+      byOutcome.add(count(when(col(REASON).equalTo(reason.code()), lit(1))));
     }
     Row outcomes = readingInput(opened,
-        () -> groups.agg(byReason.get(0), byReason.subList(1, byReason.size()).toArray(Column[]::new)).first());
-    long read = outcomes.isNullAt(0) ? 0 : outcomes.getLong(0);
+        () -> marked.agg(byOutcome.get(0), byOutcome.subList(1, byOutcome.size()).toArray(Column[]::new)).first());
+    long read = outcomes.getLong(0);
+    long unrepeatedAccepted = outcomes.getLong(1);
     Map<String, Long> rejectedByReason = new LinkedHashMap<>();
     long rejected = 0;
     for (int i = 0; i < reasons.size(); i++) {
-      long n = outcomes.isNullAt(i + 1) ? 0 : outcomes.getLong(i + 1);
+      long n = outcomes.getLong(i + 2);
       if (n > 0) {
         rejectedByReason.put(reasons.get(i).code(), n);
       }
       rejected += n;
     }
+
+    // From here on, and in every later stage, the rows are read as the cache itself: the plan that
+    // read and checked them is not analysed again by every query (PlanLeaves). Only the rows whose
+    // key repeats are grouped, into a small table of their own.
+    Dataset<Row> rows = PlanLeaves.overCache(marked);
+    List<String> groupingNames = new ArrayList<>(schema.columnNames());
+    groupingNames.addAll(List.of(CONTENT, REASON, DETAIL, RAW, InputReader.SOURCE_FILE));
+    Dataset<Row> repeatedGroups = PlanLeaves.checkpoint(rows.filter(col(REPEATED).isNotNull())
+        .groupBy(columns(groupingNames)).agg(count(lit(1)).as(COPIES)));
+    kept.add(repeatedGroups);
+    Dataset<Row> unrepeated = rows.filter(col(REPEATED).isNull()).drop(REPEATED).withColumn(COPIES, lit(1L));
+    Dataset<Row> groups = unrepeated.unionByName(repeatedGroups);
+
+    // Per repeated key: its kept content and how many copies it came in.
+    Dataset<Row> perKey = repeatedGroups.filter(col(REASON).isNull()).groupBy(keys).agg(min(CONTENT).as(KEPT),
+        min_by(col(COPIES), col(CONTENT)).as(KEPT_COPIES), sum(COPIES).as(KEY_COPIES));
+    Row keyCounts = perKey.agg(count(lit(1)), sum(col(KEPT_COPIES).minus(1)),
+        sum(col(KEY_COPIES).minus(col(KEPT_COPIES)))).first();
+    long accepted = unrepeatedAccepted + keyCounts.getLong(0);
+    long duplicates = keyCounts.isNullAt(1) ? 0 : keyCounts.getLong(1);
+    long conflicting = keyCounts.isNullAt(2) ? 0 : keyCounts.getLong(2);
 
     // A reject row per rejected row: identical ones were grouped, and come back out by their count.
     readingInput(opened, () -> {
@@ -141,7 +184,8 @@ public final class TableIngester {
       return null;
     });
 
-    Dataset<Row> kept = valid;
+    // Conflicting copies can only be among the repeated keys' groups.
+    Dataset<Row> keptRepeated = repeatedGroups.filter(col(REASON).isNull());
     if (conflicting > 0) {
       // Only when some key came with different contents: a reject row per dropped copy, each with
       // its own file and raw text, which the grouped table does not keep; so the data is read again.
@@ -157,16 +201,18 @@ public final class TableIngester {
             .write().mode(SaveMode.Append).parquet(rejectsPath);
         return null;
       });
-      kept = valid.join(conflictingKeys, keyNames.toArray(String[]::new), "left")
+      keptRepeated = keptRepeated.join(conflictingKeys, keyNames.toArray(String[]::new), "left")
           .filter(col(KEPT).isNull().or(col(CONTENT).equalTo(col(KEPT))));
       rejectedByReason.put(RejectReason.CONFLICTING_DUPLICATE.code(), conflicting);
       rejected += conflicting;
     }
-    Dataset<Row> acceptedRows = derive.apply(kept.select(columns(schema.columnNames())));
+    Column[] contractColumns = columns(schema.columnNames());
+    Dataset<Row> acceptedRows = derive.apply(unrepeated.filter(col(REASON).isNull()).select(contractColumns)
+        .union(keptRepeated.select(contractColumns)));
     InputCounts counts = new InputCounts(schema.name(), opened.path(), opened.format().name().toLowerCase(java.util.Locale.ROOT),
         opened.files(), opened.dates(), opened.filesSkipped(), read, accepted, rejected, duplicates, conflicting,
         rejectedByReason);
-    return new IngestedInput(acceptedRows, counts, grouped);
+    return new IngestedInput(acceptedRows, counts, List.copyOf(kept));
   }
 
   /**
@@ -176,16 +222,19 @@ public final class TableIngester {
    */
   private static Dataset<Row> checked(InputReader.Opened opened, RowChecks checks, boolean rawForAll) {
     InputSchema schema = opened.schema();
+    // The failed check's index is computed once; reason, detail and raw row all read it.
+    Dataset<Row> prepared = checks.prepare(opened.rows()).withColumn(CHECK, checks.failedCheck());
+    Column failed = col(CHECK).isNotNull();
     List<Column> columns = new ArrayList<>();
     for (ColumnSpec column : schema.columns()) {
       columns.add(checks.parsed(column.name()).cast(column.type()).as(column.name()));
     }
-    columns.add(checks.reason().as(REASON));
-    columns.add(checks.detail().as(DETAIL));
+    columns.add(checks.reasonOf(col(CHECK)).as(REASON));
+    columns.add(checks.detailOf(col(CHECK)).as(DETAIL));
     Column raw = rawRow(schema);
-    columns.add((rawForAll ? raw : when(checks.reason().isNotNull(), raw)).as(RAW));
+    columns.add((rawForAll ? raw : when(failed, raw)).as(RAW));
     columns.add(col(InputReader.SOURCE_FILE));
-    return opened.rows().select(columns.toArray(Column[]::new)).withColumn(CONTENT, contentHash(schema));
+    return prepared.select(columns.toArray(Column[]::new)).withColumn(CONTENT, contentHash(schema));
   }
 
   private static Column[] columns(List<String> names) {
