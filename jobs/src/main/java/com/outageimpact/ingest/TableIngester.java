@@ -58,6 +58,7 @@ public final class TableIngester {
   private static final String RAW = "_raw";
   private static final String CONTENT = "_content";
   private static final String REPEATED = "_repeated";
+  private static final String KEY_HASH = "_key_hash";
   private static final String CHECK = "_check";
   private static final String KEPT = "_kept_content";
   private static final String COPIES = "_copies";
@@ -96,19 +97,21 @@ public final class TableIngester {
     List<String> keyNames = schema.keyColumns();
     Column[] keys = columns(keyNames);
 
-    // First read: the keys that came more than once. Cached, not checkpointed: the planner then
-    // knows its real size and broadcasts it when it is small (spark.sql.autoBroadcastJoinThreshold).
+    // First read: the keys that came more than once, as 64-bit hashes of the key (fixed-width
+    // numbers to group and to look up, not text). A collision only sends a row through the
+    // grouping below, which handles single rows too. Cached, not checkpointed: the planner then
+    // knows the table's real size and broadcasts it when it is small
+    // (spark.sql.autoBroadcastJoinThreshold).
     List<Column> keyValues = new ArrayList<>();
     Column keyPresent = lit(true);
     for (String name : keyNames) {
       keyValues.add(checks.parsed(name).cast(schema.column(name).type()).as(name));
       keyPresent = keyPresent.and(col(name).isNotNull());
     }
-    List<Column> repeatedColumns = new ArrayList<>(List.of(keys));
-    repeatedColumns.add(lit(true).as(REPEATED));
-    Dataset<Row> repeatedKeys = checks.prepare(opened.rows()).select(keyValues.toArray(Column[]::new)).filter(keyPresent)
-        .groupBy(keys).agg(count(lit(1)).as(COPIES)).filter(col(COPIES).gt(1))
-        .select(repeatedColumns.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> repeatedKeys = checks.prepare(opened.rows()).select(keyValues.toArray(Column[]::new))
+        .filter(keyPresent).select(xxhash64(keys).as(KEY_HASH))
+        .groupBy(KEY_HASH).agg(count(lit(1)).as(COPIES)).filter(col(COPIES).gt(1))
+        .select(col(KEY_HASH), lit(true).as(REPEATED)).persist(StorageLevel.MEMORY_AND_DISK());
     kept.add(repeatedKeys);
     long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
 
@@ -122,7 +125,7 @@ public final class TableIngester {
     Dataset<Row> checked = checked(opened, checks, false);
     if (repeatedKeyCount > 0) {
       markedColumns.add(col(REPEATED));
-      checked = checked.join(PlanLeaves.overCache(repeatedKeys), keyNames.toArray(String[]::new), "left");
+      checked = checked.withColumn(KEY_HASH, xxhash64(keys)).join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
     } else {
       // No join at all: an empty cache reports no size, and the planner would shuffle every row for it.
       markedColumns.add(lit(null).cast(DataTypes.BooleanType).as(REPEATED));
