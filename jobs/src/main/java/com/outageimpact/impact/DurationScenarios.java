@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.unix_seconds;
 
 import com.outageimpact.common.PlanLeaves;
 import com.outageimpact.schema.Schemas;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -100,8 +99,7 @@ final class DurationScenarios {
     // Per baseline week first: the mean over weeks is E, and the spread between weeks is how much
     // the hours a scenario adds or removes could carry on the day (below).
     Dataset<Row> perWeekBucket = transactions
-        .filter(col("occurred_at").geq(lit(Timestamp.from(Instant.ofEpochSecond(from - weeks * StreamLosses.WEEK)))))
-        .filter(col("occurred_at").lt(lit(Timestamp.from(Instant.ofEpochSecond(end - StreamLosses.WEEK)))))
+        .filter(StreamLosses.inWeekCopies(from, end, 1, weeks))
         .filter(col("status").equalTo("succeeded").and(col("service").isin(impairedServices.toArray())))
         .select(col("business_id"), col("service"), col(Schemas.AMOUNT_REPORTING).cast("double").as("value"),
             k.as("k"), t.plus(k.multiply(StreamLosses.WEEK)).as("shifted"))

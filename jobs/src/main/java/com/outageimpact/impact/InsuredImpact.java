@@ -19,7 +19,6 @@ import static org.apache.spark.sql.functions.when;
 
 import com.outageimpact.common.DerivedColumns;
 import com.outageimpact.schema.Schemas;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -251,9 +250,13 @@ public final class InsuredImpact {
     Column t = unix_seconds(col("occurred_at"));
     Column k = floor(lit(end - 1).minus(t).divide(StreamLosses.WEEK)).cast(DataTypes.IntegerType);
     Dataset<Row> covered = covers.filter(col("triggered")).select("policy_id", "business_id", "cover");
+    // The earliest cover start (small table): the transactions outside every week's copy of
+    // [that, window end) are skipped unread (StreamLosses.inWeekCopies).
+    Row first = covered.agg(min(expr("array_min(transform(cover, c -> c.s))"))).first();
+    long from = first.isNullAt(0) ? windowStart.getEpochSecond()
+        : Math.min(windowStart.getEpochSecond(), first.getLong(0));
     Dataset<Row> tx = transactions
-        .filter(col("occurred_at").geq(lit(Timestamp.from(windowStart.minusSeconds(weeks * StreamLosses.WEEK)))))
-        .filter(col("occurred_at").lt(lit(Timestamp.from(windowEnd))))
+        .filter(StreamLosses.inWeekCopies(from, end, 0, weeks))
         .filter(col("status").equalTo("succeeded").and(col("service").isin(impairedServices.toArray())))
         .select(col("business_id"), col(Schemas.AMOUNT_REPORTING).cast("double").as("value"), k.as("k"),
             t.plus(k.multiply(StreamLosses.WEEK)).as("shifted"))

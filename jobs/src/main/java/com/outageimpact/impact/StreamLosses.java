@@ -58,6 +58,23 @@ final class StreamLosses {
   private StreamLosses() {}
 
   /**
+   * Transactions whose time falls in one of the week-shifted copies [from, end) - k weeks, k from
+   * {@code firstWeek} to {@code lastWeek}: ranges on the column itself, or-ed, which the columnar
+   * cache and Parquet test against each batch's or row group's min and max, so that the batches
+   * outside every copy are skipped unread. The ingest keeps the files' order, so a batch holds a
+   * day or two. Each caller still works out its own week and part per row.
+   */
+  static Column inWeekCopies(long from, long end, int firstWeek, int lastWeek) {
+    Column any = null;
+    for (int k = firstWeek; k <= lastWeek; k++) {
+      Column copy = col("occurred_at").geq(lit(Timestamp.from(Instant.ofEpochSecond(from - k * WEEK))))
+          .and(col("occurred_at").lt(lit(Timestamp.from(Instant.ofEpochSecond(end - k * WEEK)))));
+      any = any == null ? copy : any.or(copy);
+    }
+    return any == null ? lit(false) : any;
+  }
+
+  /**
    * How many of the {@code weeks} baseline weeks the data covers: week j counts when a transaction
    * comes no later than its shifted level window's start (preStart - j weeks), give or take the
    * data's mean gap between transactions. A week the data starts inside has short sums, and
@@ -107,8 +124,7 @@ final class StreamLosses {
     Column k = floor(lit(end - 1).minus(t).divide(WEEK)).cast(DataTypes.IntegerType);
     Column shifted = t.plus(k.multiply(WEEK));
     Dataset<Row> tx = transactions
-        .filter(col("occurred_at").geq(lit(Timestamp.from(Instant.ofEpochSecond(pre - weeks * WEEK)))))
-        .filter(col("occurred_at").lt(lit(Timestamp.from(windowEnd))))
+        .filter(inWeekCopies(pre, end, 0, weeks))
         .select(col("business_id"), col("service"), col(Schemas.AMOUNT_REPORTING).cast("double").as("value"),
             col("status"), k.as("k"), shifted.as("shifted"))
         .filter(col("k").between(0, weeks).and(col("shifted").geq(pre)))

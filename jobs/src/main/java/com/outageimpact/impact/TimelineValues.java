@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
 import com.outageimpact.schema.Schemas;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +67,7 @@ final class TimelineValues {
     Column k = floor(lit(end - 1).minus(t).divide(StreamLosses.WEEK)).cast(DataTypes.IntegerType);
     Column shifted = t.plus(k.multiply(StreamLosses.WEEK));
     Dataset<Row> tx = transactions
-        .filter(col("occurred_at").geq(lit(Timestamp.from(Instant.ofEpochSecond(start - weeks * StreamLosses.WEEK)))))
-        .filter(col("occurred_at").lt(lit(Timestamp.from(to))))
+        .filter(StreamLosses.inWeekCopies(start, end, 0, weeks))
         .filter(col("status").equalTo("succeeded"))
         .select(col("business_id"), col("service"), col(Schemas.AMOUNT_REPORTING).cast("double").as("value"),
             k.as("k"), shifted.as("shifted"))
