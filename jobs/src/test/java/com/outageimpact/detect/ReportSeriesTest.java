@@ -50,4 +50,39 @@ class ReportSeriesTest {
     long from = 5_000_000 + 100;
     assertEquals(12, ReportSeries.scan(grouped, PARAMS, List.of(), List.of(new long[] {from, from + 12})).count());
   }
+
+  /**
+   * Reports and distinct reporters per region and across regions: a reporter who reports twice
+   * counts once, a reporter seen in two regions counts in each and once across them, and reports
+   * without a reporter count as reports only.
+   */
+  @Test
+  void countsReportsAndDistinctReportersPerRegionAndAcrossRegions() {
+    SparkSession spark = SparkTestSession.get();
+    StructType schema = new StructType().add("service", DataTypes.StringType).add("region", DataTypes.StringType)
+        .add("reported_at", DataTypes.TimestampType).add("reporter_hash", DataTypes.StringType);
+    java.sql.Timestamp first = java.sql.Timestamp.from(java.time.Instant.parse("2026-03-02T10:00:30Z"));
+    java.sql.Timestamp second = java.sql.Timestamp.from(java.time.Instant.parse("2026-03-02T10:04:59Z"));
+    java.sql.Timestamp next = java.sql.Timestamp.from(java.time.Instant.parse("2026-03-02T10:05:00Z"));
+    List<Row> reports = List.of(
+        RowFactory.create("chat", "US", first, "a"), RowFactory.create("chat", "US", second, "a"),
+        RowFactory.create("chat", "DE", first, "a"), RowFactory.create("chat", "US", first, "b"),
+        RowFactory.create("chat", "US", second, null), RowFactory.create("chat", "DE", first, null),
+        RowFactory.create("chat", "US", next, "c"), RowFactory.create("video", "US", first, "a"));
+    long bucket = java.time.Instant.parse("2026-03-02T10:00:00Z").getEpochSecond() / 300;
+    List<String> counted = new ArrayList<>();
+    for (Row row : ReportSeries.counts(spark.createDataFrame(reports, schema), PARAMS)
+        .orderBy("service", "region", "bucket_index").collectAsList()) {
+      counted.add(row.getString(0) + " " + row.getString(1) + " +" + (row.getLong(2) - bucket) + ": "
+          + row.getLong(3) + " reports, " + row.getLong(4) + " reporters");
+    }
+    assertEquals(List.of(
+        "chat ALL +0: 6 reports, 2 reporters",
+        "chat ALL +1: 1 reports, 1 reporters",
+        "chat DE +0: 2 reports, 1 reporters",
+        "chat US +0: 4 reports, 2 reporters",
+        "chat US +1: 1 reports, 1 reporters",
+        "video ALL +0: 1 reports, 1 reporters",
+        "video US +0: 1 reports, 1 reporters"), counted);
+  }
 }
