@@ -4,8 +4,8 @@ core of what `run` does with the transactions, in DuckDB, on the same files.
 
     notebooks/.venv/bin/python benchmarks/duckdb_reference.py DATA [threads]
 
-DATA is a contract data folder (the generator's output): transactions as Parquet (date
-partitions) or CSV, businesses and fx_rates as Parquet, incident.json. The work: read and type the
+DATA is a contract data folder (the generator's output, `--format parquet` or `csv`):
+transactions, businesses and fx_rates, each as Parquet or CSV, and incident.json. The work: read and type the
 rows, drop those missing a required value, keep one row per txn_id (a hash aggregate), convert to
 the reporting currency, sum the succeeded value per sector and 5-minute bucket, take the mean of the
 same bucket in the four weeks before as the expected value, and sum expected minus actual over the
@@ -33,6 +33,14 @@ def transactions_source(data):
             f"hive_partitioning = false, union_by_name = true)")
 
 
+def small_table(data, name):
+    """A small input (fx_rates, businesses) as the generator wrote it: Parquet or CSV."""
+    folder = os.path.join(data, name)
+    if any(n.endswith('.parquet') for n in os.listdir(folder)):
+        return f"read_parquet('{folder}/*.parquet')"
+    return f"read_csv('{folder}/*.csv', header = true, delim = ',', quote = '\"', ignore_errors = true)"
+
+
 def main(data, threads):
     incident = json.load(open(os.path.join(data, 'incident.json')))
     start, end = incident['updates'][0]['at'], incident['updates'][-1]['at']
@@ -56,10 +64,10 @@ def main(data, threads):
           GROUP BY txn_id),
         per_bucket AS (
           SELECT b.sector, time_bucket(INTERVAL {BUCKET_MINUTES} MINUTES, t.occurred_at) AS bucket,
-                 sum(CAST(t.amount AS DECIMAL(38, 6)) * f.rate_to_reporting) AS value
+                 sum(CAST(t.amount AS DECIMAL(38, 6)) * CAST(f.rate_to_reporting AS DECIMAL(18, 10))) AS value
           FROM one_per_key t
-          JOIN read_parquet('{data}/fx_rates/*.parquet') f ON f.currency = t.currency
-          JOIN read_parquet('{data}/businesses/*.parquet') b ON b.business_id = t.business_id
+          JOIN {small_table(data, 'fx_rates')} f ON f.currency = t.currency
+          JOIN {small_table(data, 'businesses')} b ON b.business_id = t.business_id
           WHERE t.status = 'succeeded'
             AND t.occurred_at >= TIMESTAMPTZ '{start}' - INTERVAL {WEEKS} WEEKS
             AND t.occurred_at < TIMESTAMPTZ '{end}'

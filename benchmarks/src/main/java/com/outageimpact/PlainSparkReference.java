@@ -38,8 +38,8 @@ public final class PlainSparkReference {
           ? spark.read().parquet(transactions.getPath())
           : spark.read().option("header", "true").csv(transactions.getPath());
       source.createOrReplaceTempView("source");
-      spark.read().parquet(new File(data, "fx_rates").getPath()).createOrReplaceTempView("fx_rates");
-      spark.read().parquet(new File(data, "businesses").getPath()).createOrReplaceTempView("businesses");
+      smallTable(spark, new File(data, "fx_rates")).createOrReplaceTempView("fx_rates");
+      smallTable(spark, new File(data, "businesses")).createOrReplaceTempView("businesses");
       List<Row> rows = spark.sql("""
           WITH typed AS (
             SELECT trim(txn_id) AS txn_id, trim(business_id) AS business_id,
@@ -56,7 +56,7 @@ public final class PlainSparkReference {
             GROUP BY txn_id),
           per_bucket AS (
             SELECT b.sector, window(t.occurred_at, '5 minutes').start AS bucket,
-                   sum(CAST(t.amount AS DECIMAL(38, 6)) * f.rate_to_reporting) AS value
+                   sum(CAST(t.amount AS DECIMAL(38, 6)) * CAST(f.rate_to_reporting AS DECIMAL(18, 10))) AS value
             FROM one_per_key t
             JOIN fx_rates f ON f.currency = t.currency
             JOIN businesses b ON b.business_id = t.business_id
@@ -84,5 +84,13 @@ public final class PlainSparkReference {
     } finally {
       spark.stop();
     }
+  }
+
+  /** A small input (fx_rates, businesses) as the generator wrote it: Parquet or CSV (typed by inference). */
+  private static Dataset<Row> smallTable(SparkSession spark, File folder) {
+    String[] names = folder.list();
+    boolean parquet = names != null && java.util.Arrays.stream(names).anyMatch(n -> n.endsWith(".parquet"));
+    return parquet ? spark.read().parquet(folder.getPath())
+        : spark.read().option("header", "true").option("inferSchema", "true").csv(folder.getPath());
   }
 }
