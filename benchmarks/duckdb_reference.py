@@ -19,10 +19,19 @@ BUCKET_MINUTES = 5
 WEEKS = 4
 
 
+def file_names(folder):
+    """The names of the files under folder, date partitions included."""
+    return [n for _, _, files in os.walk(folder) for n in files]
+
+
+def holds_parquet(names):
+    return any(n.endswith('.parquet') for n in names)
+
+
 def transactions_source(data):
     folder = os.path.join(data, 'transactions')
-    names = [n for _, _, files in os.walk(folder) for n in files]
-    if any(n.endswith('.parquet') for n in names):
+    names = file_names(folder)
+    if holds_parquet(names):
         # Only the columns the work needs are read; the date partitions are a column DuckDB ignores here.
         return f"read_parquet('{folder}/**/*.parquet', hive_partitioning = false)"
     files = [n for n in names if n.endswith('.csv') or n.endswith('.csv.gz')]
@@ -36,7 +45,7 @@ def transactions_source(data):
 def small_table(data, name):
     """A small input (fx_rates, businesses) as the generator wrote it: Parquet or CSV."""
     folder = os.path.join(data, name)
-    if any(n.endswith('.parquet') for n in os.listdir(folder)):
+    if holds_parquet(file_names(folder)):
         return f"read_parquet('{folder}/*.parquet')"
     return f"read_csv('{folder}/*.csv', header = true, delim = ',', quote = '\"', ignore_errors = true)"
 

@@ -32,9 +32,7 @@ public final class PlainSparkReference {
     try {
       long began = System.nanoTime();
       File transactions = new File(data, "transactions");
-      boolean parquet = java.nio.file.Files.walk(transactions.toPath())
-          .anyMatch(p -> p.toString().endsWith(".parquet"));
-      Dataset<Row> source = parquet
+      Dataset<Row> source = holdsParquet(transactions)
           ? spark.read().parquet(transactions.getPath())
           : spark.read().option("header", "true").csv(transactions.getPath());
       source.createOrReplaceTempView("source");
@@ -87,10 +85,15 @@ public final class PlainSparkReference {
   }
 
   /** A small input (fx_rates, businesses) as the generator wrote it: Parquet or CSV (typed by inference). */
-  private static Dataset<Row> smallTable(SparkSession spark, File folder) {
-    String[] names = folder.list();
-    boolean parquet = names != null && java.util.Arrays.stream(names).anyMatch(n -> n.endsWith(".parquet"));
-    return parquet ? spark.read().parquet(folder.getPath())
+  private static Dataset<Row> smallTable(SparkSession spark, File folder) throws java.io.IOException {
+    return holdsParquet(folder) ? spark.read().parquet(folder.getPath())
         : spark.read().option("header", "true").option("inferSchema", "true").csv(folder.getPath());
+  }
+
+  /** Whether the generator wrote this input as Parquet (any file under it, date partitions included). */
+  private static boolean holdsParquet(File folder) throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(folder.toPath())) {
+      return files.anyMatch(p -> p.toString().endsWith(".parquet"));
+    }
   }
 }
