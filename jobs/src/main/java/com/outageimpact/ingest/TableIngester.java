@@ -35,14 +35,15 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Turns an opened input into accepted rows, reject rows and counts without shuffling the rows.
  *
- * <p>Two reads of the data. The first reads the key columns alone (a Parquet input reads nothing
- * else) and finds the keys that came more than once: nearly every key is unique, so that table is
- * small and every row is then joined to it by broadcast. The second checks and types every row
- * once, marks the rows whose key repeats, and caches them. Only the marked rows are grouped (a
- * key's copies with one content become one row with their count); the rest are one row each as
- * they are. The rejects, the counts and the accepted rows (one per key) all come from that cache.
- * Grouping every row instead (by key, through a shuffle) hashed and compared every column of every
- * row twice, for groups that were nearly all single rows (docs/benchmarks.md).
+ * <p>One read of the data: every row is checked and typed once, and cached with a 64-bit hash of
+ * its key. The keys that came more than once are found from the cache: nearly every key is
+ * unique, so that table is small, and every read of the cache marks the rows whose key repeats by
+ * a broadcast join to it. Only the marked rows are grouped (a key's copies with one content
+ * become one row with their count); the rest are one row each as they are. The rejects, the
+ * counts and the accepted rows (one per key) all come from that cache. Grouping every row
+ * instead (by key, through a shuffle) hashed and compared every column of every row twice, for
+ * groups that were nearly all single rows; reading the keys first, to mark the rows as they were
+ * cached, parsed a text input twice (docs/benchmarks.md).
  *
  * <p>Repeats of a key are told apart by content, a 64-bit hash of the row's parsed contract
  * values (so {@code 5} and {@code 5.000}, or one instant at two offsets, are the same content).
@@ -97,44 +98,41 @@ public final class TableIngester {
     List<String> keyNames = schema.keyColumns();
     Column[] keys = columns(keyNames);
 
-    // First read: the keys that came more than once, as 64-bit hashes of the key (fixed-width
-    // numbers to group and to look up, not text). A collision only sends a row through the
-    // grouping below, which handles single rows too. Cached, not checkpointed: the planner then
-    // knows the table's real size and broadcasts it when it is small
-    // (spark.sql.autoBroadcastJoinThreshold).
-    List<Column> keyValues = new ArrayList<>();
+    // One read: every row checked once and cached with its key's 64-bit hash. A rejected row
+    // keeps its detail, its raw text and its file; accepted rows lose their file, so that the same
+    // row delivered in two files is one group. A text input is parsed once this way (a first read
+    // of the keys alone parsed every line a second time).
     Column keyPresent = lit(true);
     for (String name : keyNames) {
-      keyValues.add(checks.parsed(name).cast(schema.column(name).type()).as(name));
       keyPresent = keyPresent.and(col(name).isNotNull());
     }
-    Dataset<Row> repeatedKeys = checks.prepare(opened.rows()).select(keyValues.toArray(Column[]::new))
-        .filter(keyPresent).select(xxhash64(keys).as(KEY_HASH))
+    List<Column> cachedColumns = new ArrayList<>(List.of(columns(schema.columnNames())));
+    cachedColumns.addAll(List.of(col(REASON), col(DETAIL), col(RAW),
+        when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE),
+        when(keyPresent, xxhash64(keys)).as(KEY_HASH)));
+    Dataset<Row> cached = checked(opened, checks, false).select(cachedColumns.toArray(Column[]::new))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    kept.add(cached);
+    // From here on, and in every later stage, the rows are read as the cache itself: the plan that
+    // read and checked them is not analysed again by every query (PlanLeaves).
+    Dataset<Row> cachedRows = PlanLeaves.overCache(cached);
+
+    // The keys that came more than once, as hashes (fixed-width numbers to group and to look up,
+    // not text). Nearly every key is unique, so the table is small and every later read marks the
+    // rows whose key repeats by joining to it, broadcast. A collision only sends a row through the
+    // grouping below, which handles single rows too. Cached, not checkpointed: the planner then
+    // knows the table's real size and broadcasts it when it is small
+    // (spark.sql.autoBroadcastJoinThreshold). The job that finds them fills the rows' cache.
+    Dataset<Row> repeatedKeys = cachedRows.filter(col(KEY_HASH).isNotNull())
         .groupBy(KEY_HASH).agg(count(lit(1)).as(COPIES)).filter(col(COPIES).gt(1))
         .select(col(KEY_HASH), lit(true).as(REPEATED)).persist(StorageLevel.MEMORY_AND_DISK());
     kept.add(repeatedKeys);
     long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
+    Dataset<Row> marked = repeatedKeyCount == 0
+        ? cachedRows.withColumn(REPEATED, lit(null).cast(DataTypes.BooleanType))
+        : cachedRows.join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
 
-    // Second read: every row checked once, marked when its key repeats, and cached. A rejected row
-    // keeps its detail, its raw text and its file; accepted rows lose their file, so that the same
-    // row delivered in two files is one group.
-    List<Column> grouping = new ArrayList<>(List.of(columns(schema.columnNames())));
-    grouping.addAll(List.of(col(CONTENT), col(REASON), col(DETAIL), col(RAW),
-        when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE)));
-    List<Column> markedColumns = new ArrayList<>(grouping);
-    Dataset<Row> checked = checked(opened, checks, false);
-    if (repeatedKeyCount > 0) {
-      markedColumns.add(col(REPEATED));
-      checked = checked.withColumn(KEY_HASH, xxhash64(keys)).join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
-    } else {
-      // No join at all: an empty cache reports no size, and the planner would shuffle every row for it.
-      markedColumns.add(lit(null).cast(DataTypes.BooleanType).as(REPEATED));
-    }
-    Dataset<Row> marked = checked.select(markedColumns.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
-    kept.add(marked);
-
-    // The first action over the marked rows fills the cache. Every row read is counted once, by
-    // outcome (an empty input gives zeros).
+    // Counts per outcome, from the cache.
     List<RejectReason> reasons = checks.possibleReasons();
     List<Column> byOutcome = new ArrayList<>();
     byOutcome.add(count(lit(1)));
@@ -156,16 +154,16 @@ public final class TableIngester {
       rejected += n;
     }
 
-    // From here on, and in every later stage, the rows are read as the cache itself: the plan that
-    // read and checked them is not analysed again by every query (PlanLeaves). Only the rows whose
-    // key repeats are grouped, into a small table of their own.
-    Dataset<Row> rows = PlanLeaves.overCache(marked);
+    // Only the rows whose key repeats are grouped (a key's copies with one content become one row
+    // with their count), into a small table of their own; their content hash is computed here.
     List<String> groupingNames = new ArrayList<>(schema.columnNames());
     groupingNames.addAll(List.of(CONTENT, REASON, DETAIL, RAW, InputReader.SOURCE_FILE));
-    Dataset<Row> repeatedGroups = PlanLeaves.checkpoint(rows.filter(col(REPEATED).isNotNull())
+    Dataset<Row> repeatedGroups = PlanLeaves.checkpoint(marked.filter(col(REPEATED).isNotNull())
+        .withColumn(CONTENT, contentHash(schema))
         .groupBy(columns(groupingNames)).agg(count(lit(1)).as(COPIES)));
     kept.add(repeatedGroups);
-    Dataset<Row> unrepeated = rows.filter(col(REPEATED).isNull()).drop(REPEATED).withColumn(COPIES, lit(1L));
+    Dataset<Row> unrepeated = marked.filter(col(REPEATED).isNull()).drop(REPEATED, KEY_HASH)
+        .withColumn(CONTENT, lit(null).cast(DataTypes.LongType)).withColumn(COPIES, lit(1L));
     Dataset<Row> groups = unrepeated.unionByName(repeatedGroups);
 
     // Per repeated key: its kept content and how many copies it came in.
