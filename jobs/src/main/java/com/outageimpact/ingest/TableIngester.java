@@ -35,15 +35,16 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Turns an opened input into accepted rows, reject rows and counts without shuffling the rows.
  *
- * <p>One read of the data: every row is checked and typed once, and cached with a 64-bit hash of
- * its key. The keys that came more than once are found from the cache: nearly every key is
- * unique, so that table is small, and every read of the cache marks the rows whose key repeats by
- * a broadcast join to it. Only the marked rows are grouped (a key's copies with one content
- * become one row with their count); the rest are one row each as they are. The rejects, the
- * counts and the accepted rows (one per key) all come from that cache. Grouping every row
- * instead (by key, through a shuffle) hashed and compared every column of every row twice, for
- * groups that were nearly all single rows; reading the keys first, to mark the rows as they were
- * cached, parsed a text input twice (docs/benchmarks.md).
+ * <p>Every row is checked and typed once and cached. The keys that came more than once are found
+ * as 64-bit hashes: nearly every key is unique, so that table is small and rows are joined to it
+ * by broadcast. A Parquet input reads its key columns alone first, so each row is marked as it
+ * is cached; a text input would be parsed whole for its keys, so it is cached first, with its key
+ * hash, the repeated keys are found from the cache and every read of the cache marks the rows.
+ * Only the marked rows are grouped (a key's copies with one content become one row with their
+ * count); the rest are one row each as they are. The rejects, the counts and the accepted rows
+ * (one per key) all come from that cache. Grouping every row instead (by key, through a shuffle)
+ * hashed and compared every column of every row twice, for groups that were nearly all single
+ * rows (docs/benchmarks.md).
  *
  * <p>Repeats of a key are told apart by content, a 64-bit hash of the row's parsed contract
  * values (so {@code 5} and {@code 5.000}, or one instant at two offsets, are the same content).
@@ -98,39 +99,58 @@ public final class TableIngester {
     List<String> keyNames = schema.keyColumns();
     Column[] keys = columns(keyNames);
 
-    // One read: every row checked once and cached with its key's 64-bit hash. A rejected row
-    // keeps its detail, its raw text and its file; accepted rows lose their file, so that the same
-    // row delivered in two files is one group. A text input is parsed once this way (a first read
-    // of the keys alone parsed every line a second time).
+    // Every row is checked once and cached. A rejected row keeps its detail, its raw text and its
+    // file; accepted rows lose their file, so that the same row delivered in two files is one group.
+    // Keys are told apart by a 64-bit hash of their typed values: fixed-width numbers to group and
+    // to look up, not text. A collision only sends a row through the grouping below, which
+    // handles single rows too. The keys that came more than once are a small table (nearly every
+    // key is unique), cached rather than checkpointed so that the planner knows its real size and
+    // broadcasts it when it is small (spark.sql.autoBroadcastJoinThreshold).
     Column keyPresent = lit(true);
     for (String name : keyNames) {
       keyPresent = keyPresent.and(col(name).isNotNull());
     }
+    Column keyHash = when(keyPresent, xxhash64(keys)).as(KEY_HASH);
     List<Column> cachedColumns = new ArrayList<>(List.of(columns(schema.columnNames())));
     cachedColumns.addAll(List.of(col(REASON), col(DETAIL), col(RAW),
-        when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE),
-        when(keyPresent, xxhash64(keys)).as(KEY_HASH)));
-    Dataset<Row> cached = checked(opened, checks, false).select(cachedColumns.toArray(Column[]::new))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    kept.add(cached);
-    // From here on, and in every later stage, the rows are read as the cache itself: the plan that
-    // read and checked them is not analysed again by every query (PlanLeaves).
-    Dataset<Row> cachedRows = PlanLeaves.overCache(cached);
-
-    // The keys that came more than once, as hashes (fixed-width numbers to group and to look up,
-    // not text). Nearly every key is unique, so the table is small and every later read marks the
-    // rows whose key repeats by joining to it, broadcast. A collision only sends a row through the
-    // grouping below, which handles single rows too. Cached, not checkpointed: the planner then
-    // knows the table's real size and broadcasts it when it is small
-    // (spark.sql.autoBroadcastJoinThreshold). The job that finds them fills the rows' cache.
-    Dataset<Row> repeatedKeys = cachedRows.filter(col(KEY_HASH).isNotNull())
-        .groupBy(KEY_HASH).agg(count(lit(1)).as(COPIES)).filter(col(COPIES).gt(1))
-        .select(col(KEY_HASH), lit(true).as(REPEATED)).persist(StorageLevel.MEMORY_AND_DISK());
-    kept.add(repeatedKeys);
-    long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
-    Dataset<Row> marked = repeatedKeyCount == 0
-        ? cachedRows.withColumn(REPEATED, lit(null).cast(DataTypes.BooleanType))
-        : cachedRows.join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
+        when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE)));
+    Dataset<Row> marked;
+    if (opened.format() == InputFormat.PARQUET) {
+      // Parquet reads the key columns alone, cheaply: the repeated keys first, then each row is
+      // marked as it is cached, and no later read of the cache has a join to make.
+      List<Column> keyValues = new ArrayList<>();
+      for (String name : keyNames) {
+        keyValues.add(checks.parsed(name).cast(schema.column(name).type()).as(name));
+      }
+      Dataset<Row> repeatedKeys = repeatedKeys(checks.prepare(opened.rows()).select(keyValues.toArray(Column[]::new))
+          .select(keyHash), kept);
+      long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
+      Dataset<Row> checked = checked(opened, checks, false);
+      cachedColumns.add(repeatedKeyCount == 0 ? lit(null).cast(DataTypes.BooleanType).as(REPEATED) : col(REPEATED));
+      if (repeatedKeyCount > 0) {
+        checked = checked.withColumn(KEY_HASH, keyHash).join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
+      }
+      Dataset<Row> cached = checked.select(cachedColumns.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
+      kept.add(cached);
+      // From here on, and in every later stage, the rows are read as the cache itself: the plan
+      // that read and checked them is not analysed again by every query (PlanLeaves).
+      marked = PlanLeaves.overCache(cached);
+    } else {
+      // A text input would be parsed whole to find its keys, so it is parsed once: the rows are
+      // cached with their key's hash, the repeated keys found from the cache (the job that finds
+      // them fills it), and every read of the cache marks the rows by a join to them. Parsing the
+      // text twice cost more than the join on every later read (docs/benchmarks.md).
+      cachedColumns.add(keyHash);
+      Dataset<Row> cached = checked(opened, checks, false).select(cachedColumns.toArray(Column[]::new))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      kept.add(cached);
+      Dataset<Row> cachedRows = PlanLeaves.overCache(cached);
+      Dataset<Row> repeatedKeys = repeatedKeys(cachedRows.select(col(KEY_HASH)), kept);
+      long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
+      marked = repeatedKeyCount == 0
+          ? cachedRows.withColumn(REPEATED, lit(null).cast(DataTypes.BooleanType))
+          : cachedRows.join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
+    }
 
     // Counts per outcome, from the cache.
     List<RejectReason> reasons = checks.possibleReasons();
@@ -214,6 +234,15 @@ public final class TableIngester {
         opened.files(), opened.dates(), opened.filesSkipped(), read, accepted, rejected, duplicates, conflicting,
         rejectedByReason);
     return new IngestedInput(acceptedRows, counts, List.copyOf(kept));
+  }
+
+  /** The key hashes (column {@value #KEY_HASH}, null without a key) that came more than once, cached. */
+  private static Dataset<Row> repeatedKeys(Dataset<Row> keyHashes, List<Dataset<Row>> kept) {
+    Dataset<Row> repeated = keyHashes.filter(col(KEY_HASH).isNotNull())
+        .groupBy(KEY_HASH).agg(count(lit(1)).as(COPIES)).filter(col(COPIES).gt(1))
+        .select(col(KEY_HASH), lit(true).as(REPEATED)).persist(StorageLevel.MEMORY_AND_DISK());
+    kept.add(repeated);
+    return repeated;
   }
 
   /**
