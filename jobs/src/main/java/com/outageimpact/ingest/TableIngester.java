@@ -126,6 +126,8 @@ public final class TableIngester {
           .select(keyHash), kept);
       long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
       Dataset<Row> checked = checked(opened, checks, false);
+      // With no repeated key, no join at all: an empty cache reports no size, and the planner
+      // would shuffle every row for it (here and on the text path below).
       cachedColumns.add(repeatedKeyCount == 0 ? lit(null).cast(DataTypes.BooleanType).as(REPEATED) : col(REPEATED));
       if (repeatedKeyCount > 0) {
         checked = checked.withColumn(KEY_HASH, keyHash).join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
@@ -152,7 +154,8 @@ public final class TableIngester {
           : cachedRows.join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
     }
 
-    // Counts per outcome, from the cache.
+    // Every row read is counted once, by outcome (an empty input gives zeros). On the Parquet
+    // path this is the first action over the cache, and fills it.
     List<RejectReason> reasons = checks.possibleReasons();
     List<Column> byOutcome = new ArrayList<>();
     byOutcome.add(count(lit(1)));
