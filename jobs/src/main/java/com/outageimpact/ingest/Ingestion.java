@@ -297,7 +297,9 @@ public final class Ingestion {
             trim(rows.col("business_id")).equalTo(col(KNOWN)), "left");
         opened = opened.withRows(flagged);
       }
-      IngestedInput ingested = TableIngester.ingest(opened, checks, derive, rejectsPath.apply(schema.name()));
+      // The transactions are read by every later stage; the other inputs by a query or two.
+      IngestedInput ingested = TableIngester.ingest(opened, checks, derive, rejectsPath.apply(schema.name()),
+          schema == Schemas.TRANSACTIONS);
       InputCounts counts = ingested.counts();
       stage.count("read", counts.read()).count("accepted", counts.accepted())
           .count("rejected", counts.rejected()).count("duplicates", counts.duplicates());

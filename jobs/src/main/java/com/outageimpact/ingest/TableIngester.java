@@ -37,9 +37,10 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Every row is checked and typed once and cached. The keys that came more than once are found
  * as 64-bit hashes: nearly every key is unique, so that table is small and rows are joined to it
- * by broadcast. A Parquet input reads its key columns alone first, so each row is marked as it
- * is cached; a text input would be parsed whole for its keys, so it is cached first, with its key
- * hash, the repeated keys are found from the cache and every read of the cache marks the rows.
+ * by broadcast. A Parquet input that every later stage reads (the transactions) reads its key
+ * columns alone first, so each row is marked as it is cached; any other input (text would be
+ * parsed whole for its keys) is cached first, with its key hash, the repeated keys are found
+ * from the cache and every read of the cache marks the rows.
  * Only the marked rows are grouped (a key's copies with one content become one row with their
  * count); the rest are one row each as they are. The rejects, the counts and the accepted rows
  * (one per key) all come from that cache. Grouping every row instead (by key, through a shuffle)
@@ -74,19 +75,22 @@ public final class TableIngester {
    * @param configure adds the input's own domain and reference checks
    * @param derive adds derived columns to the accepted rows (applied after the typed columns)
    * @param rejectsPath where this input's reject rows are written (a staging path)
+   * @param readByEveryStage whether many later queries read the accepted rows (the transactions),
+   *     so that marking the repeated keys' rows once, as they are cached, pays for a first read
    * @return the accepted rows over cached tables the caller releases ({@link IngestedInput#release})
    */
   public static IngestedInput ingest(
       InputReader.Opened opened,
       java.util.function.Consumer<RowChecks> configure,
       UnaryOperator<Dataset<Row>> derive,
-      String rejectsPath) {
+      String rejectsPath,
+      boolean readByEveryStage) {
     InputSchema schema = opened.schema();
     RowChecks checks = new RowChecks(schema, opened.rows().schema());
     configure.accept(checks);
     List<Dataset<Row>> kept = new ArrayList<>();
     try {
-      return ingest(opened, checks, derive, rejectsPath, kept);
+      return ingest(opened, checks, derive, rejectsPath, readByEveryStage, kept);
     } catch (Throwable t) {
       kept.forEach(PlanLeaves::release); // the caller gets no input to release
       throw t;
@@ -94,7 +98,7 @@ public final class TableIngester {
   }
 
   private static IngestedInput ingest(InputReader.Opened opened, RowChecks checks,
-      UnaryOperator<Dataset<Row>> derive, String rejectsPath, List<Dataset<Row>> kept) {
+      UnaryOperator<Dataset<Row>> derive, String rejectsPath, boolean readByEveryStage, List<Dataset<Row>> kept) {
     InputSchema schema = opened.schema();
     List<String> keyNames = schema.keyColumns();
     Column[] keys = columns(keyNames);
@@ -115,9 +119,9 @@ public final class TableIngester {
     cachedColumns.addAll(List.of(col(REASON), col(DETAIL), col(RAW),
         when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE)));
     Dataset<Row> marked;
-    if (opened.format() == InputFormat.PARQUET) {
+    if (opened.format() == InputFormat.PARQUET && readByEveryStage) {
       // Parquet reads the key columns alone, cheaply: the repeated keys first, then each row is
-      // marked as it is cached, and no later read of the cache has a join to make.
+      // marked as it is cached, and none of the many later reads of the cache has a join to make.
       List<Column> keyValues = new ArrayList<>();
       for (String name : keyNames) {
         keyValues.add(checks.parsed(name).cast(schema.column(name).type()).as(name));
@@ -138,10 +142,11 @@ public final class TableIngester {
       // that read and checked them is not analysed again by every query (PlanLeaves).
       marked = PlanLeaves.overCache(cached);
     } else {
-      // A text input would be parsed whole to find its keys, so it is parsed once: the rows are
-      // cached with their key's hash, the repeated keys found from the cache (the job that finds
-      // them fills it), and every read of the cache marks the rows by a join to them. Parsing the
-      // text twice cost more than the join on every later read (docs/benchmarks.md).
+      // A text input would be parsed whole to find its keys, and an input read by few later
+      // queries gains little from marks stored in the cache, so the input is read once: the rows
+      // are cached with their key's hash, the repeated keys found from the cache (the job that
+      // finds them fills it), and every read of the cache marks the rows by a join to them.
+      // Parsing the text twice cost more than the join on every later read (docs/benchmarks.md).
       cachedColumns.add(keyHash);
       Dataset<Row> cached = checked(opened, checks, false).select(cachedColumns.toArray(Column[]::new))
           .persist(StorageLevel.MEMORY_AND_DISK());
