@@ -131,7 +131,7 @@ public final class TableIngester {
       long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
       Dataset<Row> checked = checked(opened, checks, false);
       // With no repeated key, no join at all: an empty cache reports no size, and the planner
-      // would shuffle every row for it (here and on the text path below).
+      // would shuffle every row for it (here and on the other path below).
       cachedColumns.add(repeatedKeyCount == 0 ? lit(null).cast(DataTypes.BooleanType).as(REPEATED) : col(REPEATED));
       if (repeatedKeyCount > 0) {
         checked = checked.withColumn(KEY_HASH, keyHash).join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
