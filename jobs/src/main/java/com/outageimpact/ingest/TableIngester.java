@@ -217,10 +217,12 @@ public final class TableIngester {
     Dataset<Row> keptRepeated = repeatedGroups.filter(col(REASON).isNull());
     if (conflicting > 0) {
       // Only when some key came with different contents: a reject row per dropped copy, each with
-      // its own file and raw text, which the grouped table does not keep; so the data is read again.
+      // its own file and raw text, which the grouped table does not keep; so the data is read
+      // again, for those keys' rows only.
       Dataset<Row> conflictingKeys = perKey.filter(col(KEY_COPIES).gt(col(KEPT_COPIES)))
           .select(keysAndKept(keys));
-      Dataset<Row> copies = checked(opened, checks, true).filter(col(REASON).isNull())
+      Dataset<Row> conflictingRows = readingInput(opened, () -> rowsOfKeys(opened, checks, conflictingKeys, keys, kept));
+      Dataset<Row> copies = checked(opened.withRows(conflictingRows), checks, true).filter(col(REASON).isNull())
           .join(conflictingKeys, keyNames.toArray(String[]::new));
       readingInput(opened, () -> {
         copies.filter(col(CONTENT).notEqual(col(KEPT)))
@@ -242,6 +244,32 @@ public final class TableIngester {
         opened.files(), opened.dates(), opened.filesSkipped(), read, accepted, rejected, duplicates, conflicting,
         rejectedByReason);
     return new IngestedInput(acceptedRows, counts, List.copyOf(kept));
+  }
+
+  /**
+   * The input's rows (as read, before any check) whose key is one of {@code wanted}'s, found by the
+   * key's hash and stored: few rows, that the checks, the content hash and the raw row then run on.
+   * Checked first and filtered after, every row of the input had its raw row built, and the filter
+   * on its outcome, moved below the checks by the optimizer, ran the whole chain of checks once per
+   * possible reason: one conflicting copy in 10 million rows made the ingest 2.6 times as long.
+   */
+  private static Dataset<Row> rowsOfKeys(InputReader.Opened opened, RowChecks checks, Dataset<Row> wanted,
+      Column[] keys, List<Dataset<Row>> kept) {
+    InputSchema schema = opened.schema();
+    Dataset<Row> wantedHashes = wanted.select(xxhash64(keys).as(KEY_HASH)).persist(StorageLevel.MEMORY_AND_DISK());
+    kept.add(wantedHashes);
+    wantedHashes.count(); // materialized, so that the planner sees how small it is and broadcasts it
+    List<Column> parsedKeys = new ArrayList<>();
+    for (String name : schema.keyColumns()) {
+      parsedKeys.add(checks.parsed(name).cast(schema.column(name).type()));
+    }
+    Dataset<Row> source = opened.rows();
+    Dataset<Row> rows = PlanLeaves.checkpoint(checks.prepare(source)
+        .withColumn(KEY_HASH, xxhash64(parsedKeys.toArray(Column[]::new)))
+        .join(wantedHashes, KEY_HASH, "left_semi")
+        .select(columns(List.of(source.columns()))));
+    kept.add(rows);
+    return rows;
   }
 
   /** The key hashes (column {@value #KEY_HASH}, null without a key) that came more than once, cached. */
