@@ -249,9 +249,9 @@ public final class TableIngester {
   /**
    * The input's rows (as read, before any check) whose key is one of {@code wanted}'s, found by the
    * key's hash and stored: few rows, that the checks, the content hash and the raw row then run on.
-   * Checked first and filtered after, every row of the input had its raw row built, and the filter
-   * on its outcome, moved below the checks by the optimizer, ran the whole chain of checks once per
-   * possible reason: one conflicting copy in 10 million rows made the ingest 2.6 times as long.
+   * Checked first and filtered after, every row of the input had its raw row built and its checks
+   * run in the filter on its outcome (which the optimizer moves below them, written out in full):
+   * one conflicting copy in 10 million rows made the ingest 2.6 times as long (docs/benchmarks.md).
    */
   private static Dataset<Row> rowsOfKeys(InputReader.Opened opened, RowChecks checks, Dataset<Row> wanted,
       Column[] keys, List<Dataset<Row>> kept) {
