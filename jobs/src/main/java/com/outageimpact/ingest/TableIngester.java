@@ -122,12 +122,8 @@ public final class TableIngester {
     if (opened.format() == InputFormat.PARQUET && readByEveryStage) {
       // Parquet reads the key columns alone, cheaply: the repeated keys first, then each row is
       // marked as it is cached, and none of the many later reads of the cache has a join to make.
-      List<Column> keyValues = new ArrayList<>();
-      for (String name : keyNames) {
-        keyValues.add(checks.parsed(name).cast(schema.column(name).type()).as(name));
-      }
-      Dataset<Row> repeatedKeys = repeatedKeys(checks.prepare(opened.rows()).select(keyValues.toArray(Column[]::new))
-          .select(keyHash), kept);
+      Dataset<Row> repeatedKeys = repeatedKeys(checks.prepare(opened.rows())
+          .select(parsedKeyHash(schema, checks).as(KEY_HASH)), kept);
       long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
       Dataset<Row> checked = checked(opened, checks, false);
       // With no repeated key, no join at all: an empty cache reports no size, and the planner
@@ -221,7 +217,7 @@ public final class TableIngester {
       // again, for those keys' rows only.
       Dataset<Row> conflictingKeys = perKey.filter(col(KEY_COPIES).gt(col(KEPT_COPIES)))
           .select(keysAndKept(keys));
-      Dataset<Row> conflictingRows = readingInput(opened, () -> rowsOfKeys(opened, checks, conflictingKeys, keys, kept));
+      Dataset<Row> conflictingRows = readingInput(opened, () -> rowsOfKeys(opened, checks, conflictingKeys, keyHash, kept));
       Dataset<Row> copies = checked(opened.withRows(conflictingRows), checks, true).filter(col(REASON).isNull())
           .join(conflictingKeys, keyNames.toArray(String[]::new));
       readingInput(opened, () -> {
@@ -254,22 +250,33 @@ public final class TableIngester {
    * one conflicting copy in 10 million rows made the ingest 2.6 times as long (docs/benchmarks.md).
    */
   private static Dataset<Row> rowsOfKeys(InputReader.Opened opened, RowChecks checks, Dataset<Row> wanted,
-      Column[] keys, List<Dataset<Row>> kept) {
-    InputSchema schema = opened.schema();
-    Dataset<Row> wantedHashes = wanted.select(xxhash64(keys).as(KEY_HASH)).persist(StorageLevel.MEMORY_AND_DISK());
+      Column keyHash, List<Dataset<Row>> kept) {
+    Dataset<Row> wantedHashes = wanted.select(keyHash).persist(StorageLevel.MEMORY_AND_DISK());
     kept.add(wantedHashes);
     wantedHashes.count(); // materialized, so that the planner sees how small it is and broadcasts it
-    List<Column> parsedKeys = new ArrayList<>();
-    for (String name : schema.keyColumns()) {
-      parsedKeys.add(checks.parsed(name).cast(schema.column(name).type()));
-    }
     Dataset<Row> source = opened.rows();
     Dataset<Row> rows = PlanLeaves.checkpoint(checks.prepare(source)
-        .withColumn(KEY_HASH, xxhash64(parsedKeys.toArray(Column[]::new)))
+        .withColumn(KEY_HASH, parsedKeyHash(opened.schema(), checks))
         .join(wantedHashes, KEY_HASH, "left_semi")
         .select(columns(List.of(source.columns()))));
     kept.add(rows);
     return rows;
+  }
+
+  /**
+   * The key's hash read from a row as it came ({@link RowChecks#prepare}d, before the checks): its
+   * key columns parsed to their contract types, so it equals the checked rows' {@value #KEY_HASH};
+   * null when a key column is absent or unparseable.
+   */
+  private static Column parsedKeyHash(InputSchema schema, RowChecks checks) {
+    List<Column> typed = new ArrayList<>();
+    Column present = lit(true);
+    for (String name : schema.keyColumns()) {
+      Column value = checks.parsed(name).cast(schema.column(name).type());
+      typed.add(value);
+      present = present.and(value.isNotNull());
+    }
+    return when(present, xxhash64(typed.toArray(Column[]::new)));
   }
 
   /** The key hashes (column {@value #KEY_HASH}, null without a key) that came more than once, cached. */
