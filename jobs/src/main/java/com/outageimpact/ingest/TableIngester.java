@@ -38,7 +38,8 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Every row is checked and typed once and cached. The keys that came more than once are found
  * as 64-bit hashes: nearly every key is unique, so that table is small and rows are joined to it
  * by broadcast. A Parquet input that every later stage reads (the transactions) reads its key
- * columns alone first, so each row is marked as it is cached; any other input (text would be
+ * columns alone first, so each row is marked as it is cached, and an event key ({@link
+ * InputSchema#eventKey}) is cached on the marked rows alone; any other input (text would be
  * parsed whole for its keys) is cached first, with its key hash, the repeated keys are found
  * from the cache and every read of the cache marks the rows.
  * Only the marked rows are grouped (a key's copies with one content become one row with their
@@ -128,7 +129,16 @@ public final class TableIngester {
       Dataset<Row> checked = checked(opened, checks, false);
       // With no repeated key, no join at all: an empty cache reports no size, and the planner
       // would shuffle every row for it (here and on the other path below).
-      cachedColumns.add(repeatedKeyCount == 0 ? lit(null).cast(DataTypes.BooleanType).as(REPEATED) : col(REPEATED));
+      Column repeated = repeatedKeyCount == 0 ? lit(null).cast(DataTypes.BooleanType) : col(REPEATED);
+      cachedColumns.add(repeated.as(REPEATED));
+      if (schema.eventKey()) {
+        // An event key is cached only where the grouping below needs it, on the repeated keys'
+        // rows: distinct on nearly every row, it was the cache's costliest column to build, and the
+        // accepted rows go on without it (docs/benchmarks.md, "The transactions' key out of the cache").
+        for (String name : keyNames) {
+          cachedColumns.set(schema.columnNames().indexOf(name), when(repeated.isNotNull(), col(name)).as(name));
+        }
+      }
       if (repeatedKeyCount > 0) {
         checked = checked.withColumn(KEY_HASH, keyHash).join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
       }
@@ -233,9 +243,9 @@ public final class TableIngester {
       rejectedByReason.put(RejectReason.CONFLICTING_DUPLICATE.code(), conflicting);
       rejected += conflicting;
     }
-    Column[] contractColumns = columns(schema.columnNames());
-    Dataset<Row> acceptedRows = derive.apply(unrepeated.filter(col(REASON).isNull()).select(contractColumns)
-        .union(keptRepeated.select(contractColumns)));
+    Column[] acceptedColumns = columns(schema.acceptedColumns());
+    Dataset<Row> acceptedRows = derive.apply(unrepeated.filter(col(REASON).isNull()).select(acceptedColumns)
+        .union(keptRepeated.select(acceptedColumns)));
     InputCounts counts = new InputCounts(schema.name(), opened.path(), opened.format().name().toLowerCase(java.util.Locale.ROOT),
         opened.files(), opened.dates(), opened.filesSkipped(), read, accepted, rejected, duplicates, conflicting,
         rejectedByReason);

@@ -9,12 +9,23 @@ import org.apache.spark.sql.types.StructType;
  * A tabular input of the data contract: its columns, the columns that identify a row (a
  * repeated key is a duplicate delivery, counted and dropped), and the columns that must never be
  * copied to any output, not even to the raw row of a reject.
+ *
+ * <p>{@code eventKey}: the key names one delivered event (a transaction, a report), and no other
+ * input or output refers to it. The ingest de-duplicates on it and names it in reject rows; the
+ * accepted rows go on without it ({@link #acceptedColumns}). Such a key is distinct on nearly
+ * every row, which makes it the costliest column to hold in memory, and no later stage reads it.
+ * A key that other tables join on (a business, a currency) is carried.
  */
-public record InputSchema(
-    String name, List<ColumnSpec> columns, List<String> keyColumns, List<String> privateColumns) {
+public record InputSchema(String name, List<ColumnSpec> columns, List<String> keyColumns,
+    List<String> privateColumns, boolean eventKey) {
 
   public InputSchema(String name, List<ColumnSpec> columns, List<String> keyColumns) {
-    this(name, columns, keyColumns, List.of());
+    this(name, columns, keyColumns, List.of(), false);
+  }
+
+  /** The columns of the accepted rows, before the input's derived ones: all, but an event key. */
+  public List<String> acceptedColumns() {
+    return columns.stream().map(ColumnSpec::name).filter(n -> !(eventKey && keyColumns.contains(n))).toList();
   }
 
   public ColumnSpec column(String columnName) {
@@ -32,7 +43,7 @@ public record InputSchema(
     return columns.stream().map(ColumnSpec::name).toList();
   }
 
-  /** The typed schema of accepted rows. */
+  /** The contract's columns typed, as a typed file (Parquet) holds them. */
   public StructType typedSchema() {
     StructType schema = new StructType();
     for (ColumnSpec column : columns) {

@@ -48,7 +48,8 @@ public final class Schemas {
       optional("reporter_hash", STRING)),
       List.of("report_id"),
       // Pseudonymous reporter ids are only for counting distinct reporters.
-      List.of("reporter_hash"));
+      List.of("reporter_hash"),
+      true); // report_id names one report: not carried past the ingest
 
   public static final InputSchema BUSINESSES = new InputSchema("businesses", List.of(
       required("business_id", STRING),
@@ -73,7 +74,9 @@ public final class Schemas {
       optional("currency", STRING),
       optional("status", STRING),
       optional("service", STRING)),
-      List.of("txn_id"));
+      List.of("txn_id"),
+      List.of(),
+      true); // txn_id names one transaction: not carried past the ingest
 
   public static final InputSchema SLA_TIERS = new InputSchema("sla_tiers", List.of(
       required("tier", STRING),

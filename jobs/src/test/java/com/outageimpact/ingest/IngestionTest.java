@@ -117,28 +117,24 @@ class IngestionTest {
         .agg(functions.sum(Schemas.AMOUNT_REPORTING)).first().getDecimal(0);
     assertEquals(0, MiniScenario.ACCEPTED_USD.compareTo(total), "accepted value in USD: " + total);
 
-    // Offsets normalised to UTC.
-    Map<String, Timestamp> reportedAt = new TreeMap<>();
-    for (Row row : data.reports().accepted().select("report_id", "reported_at").collectAsList()) {
-      reportedAt.put(row.getString(0), row.getTimestamp(1));
+    // Offsets normalised to UTC, and defaults: missing region is ZZ, region upper-cased. Reports
+    // by their instant (report_id is not carried past the ingest): r1, r2 (at -04:00, no
+    // region) and r3 (at +05:30, region "in").
+    Map<Timestamp, String> regionAt = new TreeMap<>();
+    for (Row row : data.reports().accepted().select("reported_at", "region").collectAsList()) {
+      regionAt.put(row.getTimestamp(0), row.getString(1));
     }
-    assertEquals(MiniScenario.ts("2021-10-04T15:40:00Z"), reportedAt.get("r1"));
-    assertEquals(MiniScenario.ts("2021-10-04T15:41:00Z"), reportedAt.get("r2"));
-    assertEquals(MiniScenario.ts("2021-10-04T15:42:30Z"), reportedAt.get("r3"));
+    assertEquals("US", regionAt.get(MiniScenario.ts("2021-10-04T15:40:00Z")), regionAt.toString());
+    assertEquals("ZZ", regionAt.get(MiniScenario.ts("2021-10-04T15:41:00Z")), regionAt.toString());
+    assertEquals("IN", regionAt.get(MiniScenario.ts("2021-10-04T15:42:30Z")), regionAt.toString());
 
-    // Defaults: missing region is ZZ, region upper-cased; status succeeded; share 1; critical false.
-    Map<String, String> regions = new TreeMap<>();
-    data.reports().accepted().select("report_id", "region").collectAsList()
-        .forEach(r -> regions.put(r.getString(0), r.getString(1)));
-    assertEquals("US", regions.get("r1"));
-    assertEquals("ZZ", regions.get("r2"));
-    assertEquals("IN", regions.get("r3"));
-    Row t2 = data.transactions().accepted().filter("txn_id = 't2'").first();
+    // Defaults: status succeeded; share 1; critical false. t2 is b2's, t4 the 1000 JPY, t3 the -5.25.
+    Row t2 = data.transactions().accepted().filter("business_id = 'b2'").first();
     assertEquals("succeeded", t2.getAs("status"));
     assertEquals("GBP", t2.getAs("currency"));
-    Row t4 = data.transactions().accepted().filter("txn_id = 't4'").first();
+    Row t4 = data.transactions().accepted().filter("amount = 1000").first();
     assertEquals("failed", t4.getAs("status"));
-    Row t3 = data.transactions().accepted().filter("txn_id = 't3'").first();
+    Row t3 = data.transactions().accepted().filter("amount = -5.25").first();
     assertEquals("USD", t3.getAs("currency"));
     assertEquals(1.0, (Double) data.businessServices().accepted().filter("business_id = 'b2'").first().getAs("share"));
     assertEquals(false, data.businesses().accepted().filter("business_id = 'b3'").first().getAs("critical"));

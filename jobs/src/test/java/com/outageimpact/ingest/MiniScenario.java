@@ -229,6 +229,26 @@ final class MiniScenario {
     };
   }
 
+  /** Accepted rows per input: one per distinct key, less the rejected ones. */
+  static long expectedAccepted(String input, InputFormat format) {
+    long rejected = expectedRejects(input, format).values().stream().mapToLong(Long::longValue).sum();
+    return rows(input).stream().map(row -> row.get(0)).distinct().count() - rejected;
+  }
+
+  /** Exact copies of an earlier row, per input. */
+  static long expectedDuplicates(String input) {
+    List<List<String>> rows = rows(input);
+    return rows.size() - rows.stream().map(row -> row.get(0)).distinct().count();
+  }
+
+  private static List<List<String>> rows(String input) {
+    return switch (input) {
+      case "reports" -> REPORTS;
+      case "transactions" -> TRANSACTIONS;
+      default -> throw new IllegalArgumentException(input);
+    };
+  }
+
   static Timestamp ts(String iso) {
     return Timestamp.from(Instant.parse(iso));
   }
