@@ -44,6 +44,30 @@ class DurationScenariosTest {
 
   @TempDir Path tmp;
 
+  /**
+   * A shorter outage keeps its share of the measured net loss, whatever its sign; a longer one grows
+   * a positive measured loss with the scenario's value, and leaves a negative one (more came back
+   * than was lost) as measured rather than growing it more negative.
+   */
+  @Test
+  void aNegativeMeasuredNetLossIsNotGrownByALongerOutage() {
+    assertEquals(300.0, DurationScenarios.atDuration(100, 3), 1e-9);
+    assertEquals(50.0, DurationScenarios.atDuration(100, 0.5), 1e-9);
+    assertEquals(-100.0, DurationScenarios.atDuration(-100, 3), 1e-9);
+    assertEquals(-50.0, DurationScenarios.atDuration(-100, 0.5), 1e-9);
+    assertEquals(-100.0, DurationScenarios.atDuration(-100, 1), 1e-9);
+    assertEquals(0.0, DurationScenarios.atDuration(0, 3), 1e-9);
+    // Increasing in the measured loss at any ratio, so an interval's ends map to the scenario's.
+    for (double ratio : new double[] {0, 0.5, 1, 2, 8}) {
+      double previous = Double.NEGATIVE_INFINITY;
+      for (double measured = -1000; measured <= 1000; measured += 50) {
+        double scenario = DurationScenarios.atDuration(measured, ratio);
+        assertTrue(scenario >= previous, "at ratio " + ratio + ", " + measured);
+        previous = scenario;
+      }
+    }
+  }
+
   @Test
   void halfAndDoubleTheOutageLandWithinTheirTolerance() throws Exception {
     // --outage-minutes is how long the root is down; the incident lasts until the last dependent
@@ -70,18 +94,30 @@ class DurationScenariosTest {
       assertEquals(beyond, r.<Boolean>getAs("extrapolated"), r.toString());
     }
     assertTrue(estimated.get(key("ALL", 24.0)).<Boolean>getAs("extrapolated"), "24 hours of a 6-hour outage");
-    // Each sector's interval is the measured one scaled by the scenario's ratio, widened by the noise
-    // of the hours the scenario adds or removes: never narrower, and wider where hours are added.
+    // From the observed duration on, a longer outage never costs less, in total and in each sector.
+    Map<String, Double> lastNet = new HashMap<>();
+    for (Row r : estimated.values().stream()
+        .filter(r -> r.<Double>getAs("duration_hours") >= r.<Double>getAs("observed_hours"))
+        .sorted(java.util.Comparator.comparingDouble(r -> r.<Double>getAs("duration_hours"))).toList()) {
+      double net = r.getAs("net_loss");
+      Double before = lastNet.put(r.getAs("sector"), net);
+      assertTrue(before == null || net >= before - 1e-6, "net loss falls with duration: " + r + " after " + before);
+    }
+    // Each sector's interval is the measured one carried to the scenario (its ends through
+    // atDuration, at the ratio a positive measured loss shows), widened by the noise of the hours
+    // the scenario adds or removes: never narrower, and wider where hours are added.
     int widened = 0;
     for (Row sector : spark.read().parquet(Published.table(tmp.resolve("out"), "sector_impact")).collectAsList()) {
       double net = sector.getAs("net_loss");
       Row scenario = estimated.get(key(sector.getAs("sector"), 24.0));
-      if (net == 0 || scenario == null) {
+      if (net <= 0 || scenario == null) {
         continue;
       }
       double ratio = scenario.<Double>getAs("net_loss") / net;
-      double scaledDown = Math.abs(ratio) * (net - sector.<Double>getAs("net_loss_low"));
-      double scaledUp = Math.abs(ratio) * (sector.<Double>getAs("net_loss_high") - net);
+      double scaledDown = scenario.<Double>getAs("net_loss")
+          - DurationScenarios.atDuration(sector.<Double>getAs("net_loss_low"), ratio);
+      double scaledUp = DurationScenarios.atDuration(sector.<Double>getAs("net_loss_high"), ratio)
+          - scenario.<Double>getAs("net_loss");
       double down = scenario.<Double>getAs("net_loss") - scenario.<Double>getAs("net_loss_low");
       double up = scenario.<Double>getAs("net_loss_high") - scenario.<Double>getAs("net_loss");
       assertTrue(down >= scaledDown - 1e-6 && up >= scaledUp - 1e-6, "24 h interval narrower than the scaled one: "
