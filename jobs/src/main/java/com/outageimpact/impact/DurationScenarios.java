@@ -238,7 +238,15 @@ final class DurationScenarios {
    * Increasing in {@code measured} at any ratio, so an interval's ends map to the scenario's.
    */
   static double atDuration(double measured, double ratio) {
-    return ratio <= 1 ? measured * ratio : measured + (ratio - 1) * Math.max(0, measured);
+    return measured + (ratio - 1) * hoursRate(measured, ratio > 1);
+  }
+
+  /**
+   * What the hours a scenario adds or removes carry, per unit of what the measured ones carried:
+   * removed hours their share of the measured loss, whatever its sign; added ones none below zero.
+   */
+  private static double hoursRate(double measured, boolean added) {
+    return added ? Math.max(0, measured) : measured;
   }
 
   /** One sector's E per impaired service, at the observed duration and each scenario, and its measured gross loss. */
@@ -335,9 +343,7 @@ final class DurationScenarios {
       }
       double[][] values = byWeek.computeIfAbsent(r.getString(0), x -> new double[durations.length][weeks]);
       for (int i = 0; i < durations.length; i++) {
-        // At the rate atDuration gives those hours: removed ones their measured share, added ones none below zero.
-        double rate = durations[i] <= observedHours ? perValue[0] : Math.max(0, perValue[0]);
-        values[i][r.getInt(2) - 1] += rate * r.getDouble(3 + i);
+        values[i][r.getInt(2) - 1] += hoursRate(perValue[0], durations[i] > observedHours) * r.getDouble(3 + i);
       }
     }
     double t = StudentT.t90(weeks - 1);
