@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import com.outageimpact.schema.Schemas;
@@ -42,9 +41,8 @@ public final class ReportSeries {
    * and per service across regions: both from one shuffle of the reports.
    */
   public static Dataset<Row> counts(Dataset<Row> reports, DetectionParams params) {
-    // Reporters are told apart by a 64-bit hash of their SHA-256 hex: 8 bytes a row to shuffle
-    // and compare instead of 64 characters (two of a bucket's reporters collide with odds of
-    // about n^2 / 2^65: nil for the thousands a bucket can hold).
+    // Reporters are told apart by the ingest's 64-bit hash of their SHA-256 hex (InputSchema):
+    // 8 bytes a row to shuffle and compare instead of 64 characters.
     // The reports go once to the partition of their service and bucket, which holds every row
     // both levels group, so the aggregates run there without another shuffle. Each report is
     // counted twice, in its region's series and in the service's across regions (the region
@@ -55,7 +53,7 @@ public final class ReportSeries {
     int partitions = 4 * reports.sparkSession().sparkContext().defaultParallelism();
     return reports
         .select(col("service"), col("region"),
-            when(col("reporter_hash").isNotNull(), xxhash64(col("reporter_hash"))).as("reporter_key"), // no reporter: none counted
+            col("reporter_hash").as("reporter_key"), // no reporter (null): none counted
             floor(unix_seconds(col("reported_at")).divide(params.bucketSeconds())).as("bucket_index"))
         .repartition(partitions, col("service"), col("bucket_index"))
         .withColumn("region", explode(array(col("region"), lit(ALL_REGIONS))))

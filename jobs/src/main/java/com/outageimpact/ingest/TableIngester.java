@@ -310,7 +310,12 @@ public final class TableIngester {
     Column failed = col(CHECK).isNotNull();
     List<Column> columns = new ArrayList<>();
     for (ColumnSpec column : schema.columns()) {
-      columns.add(checks.parsed(column.name()).cast(column.type()).as(column.name()));
+      Column typed = checks.parsed(column.name()).cast(column.type());
+      if (schema.privateColumns().contains(column.name())) {
+        // Held as its 64-bit hash from here on (InputSchema): the text goes no further than the checks.
+        typed = when(typed.isNotNull(), xxhash64(typed));
+      }
+      columns.add(typed.as(column.name()));
     }
     columns.add(checks.reasonOf(col(CHECK)).as(REASON));
     columns.add(checks.detailOf(col(CHECK)).as(DETAIL));

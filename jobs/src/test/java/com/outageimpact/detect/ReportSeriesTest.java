@@ -54,21 +54,22 @@ class ReportSeriesTest {
   /**
    * Reports and distinct reporters per region and across regions: a reporter who reports twice
    * counts once, a reporter seen in two regions counts in each and once across them, and reports
-   * without a reporter count as reports only.
+   * without a reporter count as reports only. Reporters come as the ingest holds them: a 64-bit
+   * hash of their id (InputSchema).
    */
   @Test
   void countsReportsAndDistinctReportersPerRegionAndAcrossRegions() {
     SparkSession spark = SparkTestSession.get();
     StructType schema = new StructType().add("service", DataTypes.StringType).add("region", DataTypes.StringType)
-        .add("reported_at", DataTypes.TimestampType).add("reporter_hash", DataTypes.StringType);
+        .add("reported_at", DataTypes.TimestampType).add("reporter_hash", DataTypes.LongType);
     java.sql.Timestamp first = java.sql.Timestamp.from(java.time.Instant.parse("2026-03-02T10:00:30Z"));
     java.sql.Timestamp second = java.sql.Timestamp.from(java.time.Instant.parse("2026-03-02T10:04:59Z"));
     java.sql.Timestamp next = java.sql.Timestamp.from(java.time.Instant.parse("2026-03-02T10:05:00Z"));
     List<Row> reports = List.of(
-        RowFactory.create("chat", "US", first, "a"), RowFactory.create("chat", "US", second, "a"),
-        RowFactory.create("chat", "DE", first, "a"), RowFactory.create("chat", "US", first, "b"),
+        RowFactory.create("chat", "US", first, 1L), RowFactory.create("chat", "US", second, 1L),
+        RowFactory.create("chat", "DE", first, 1L), RowFactory.create("chat", "US", first, 2L),
         RowFactory.create("chat", "US", second, null), RowFactory.create("chat", "DE", first, null),
-        RowFactory.create("chat", "US", next, "c"), RowFactory.create("video", "US", first, "a"));
+        RowFactory.create("chat", "US", next, 3L), RowFactory.create("video", "US", first, 1L));
     long bucket = java.time.Instant.parse("2026-03-02T10:00:00Z").getEpochSecond() / 300;
     List<String> counted = new ArrayList<>();
     for (Row row : ReportSeries.counts(spark.createDataFrame(reports, schema), PARAMS)
