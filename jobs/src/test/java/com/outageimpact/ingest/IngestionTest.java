@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,14 +148,10 @@ class IngestionTest {
     // The accepted reports hold each reporter as the 64-bit hash of its text, never the text.
     var accepted = data.reports().accepted();
     assertEquals(DataTypes.LongType, accepted.schema().apply("reporter_hash").dataType());
-    List<String> reporters = new java.util.ArrayList<>();
-    for (Row row : accepted.selectExpr("CASE WHEN reporter_hash IS NULL THEN 'none'"
-        + " WHEN reporter_hash = xxhash64('h1') THEN 'h1' WHEN reporter_hash = xxhash64('h2') THEN 'h2'"
-        + " ELSE 'other' END").distinct().collectAsList()) {
-      reporters.add(row.getString(0));
-    }
-    java.util.Collections.sort(reporters);
-    assertEquals(List.of("h1", "h2", "none"), reporters);
+    assertEquals(List.of("h1", "h2", "none"), accepted.selectExpr("CASE WHEN reporter_hash IS NULL THEN 'none'"
+            + " WHEN reporter_hash = xxhash64('h1') THEN 'h1' WHEN reporter_hash = xxhash64('h2') THEN 'h2'"
+            + " ELSE 'other' END AS reporter")
+        .distinct().orderBy("reporter").as(Encoders.STRING()).collectAsList());
     var rejects = spark.read().parquet(tmp.resolve("rejects").resolve("transactions").toString());
     assertEquals(List.of(Schemas.REJECTS.fieldNames()), List.of(rejects.schema().fieldNames()));
     Row badNumber = rejects.filter("reason = 'bad_number'").first();
