@@ -2,7 +2,6 @@ package com.outageimpact.impact;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
@@ -10,6 +9,7 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
+import static org.apache.spark.sql.functions.when;
 
 import com.outageimpact.common.PlanLeaves;
 import com.outageimpact.schema.Schemas;
@@ -97,26 +97,36 @@ final class DurationScenarios {
     // Each baseline transaction falls in at most one week-shifted copy of [from, end) (shorter than a week).
     Column t = unix_seconds(col("occurred_at"));
     Column k = floor(lit(end - 1).minus(t).divide(StreamLosses.WEEK)).cast("int");
-    // Per baseline week first: the mean over weeks is E, and the spread between weeks is how much
-    // the hours a scenario adds or removes could carry on the day (below).
-    Dataset<Row> perWeekBucket = transactions
+    // One row per business, service and quarter-hour, each baseline week's value in a column of its
+    // own: their mean is E, and their spread between weeks is how much the hours a scenario adds or
+    // removes could carry on the day (below). A row per week instead, summed over the weeks by a
+    // second aggregation, stored two tables of nearly a row per transaction (docs/benchmarks.md).
+    // The transactions are summed first and the sums joined to their stream's level, sector and
+    // span, which are the same for every transaction of the stream: a lookup per row of the sums,
+    // not per transaction.
+    List<Column> weekSums = new ArrayList<>();
+    List<Column> out = new ArrayList<>(List.of(col("business_id"), col("sector"), col("service"), col("span_start"),
+        col("span_end"), col("q")));
+    Column weekTotal = lit(0.0);
+    for (int j = 1; j <= weeks; j++) {
+      weekSums.add(sum(when(col("k").equalTo(j), col("value")).otherwise(0.0)).as(weekValue(j)));
+      out.add(col(weekValue(j)).multiply(col("level")).as(weekValue(j)));
+      weekTotal = weekTotal.plus(col(weekValue(j)));
+    }
+    out.add(weekTotal.multiply(col("level")).divide(weeks).as("expected"));
+    Dataset<Row> perBusinessBucket = transactions
         .filter(StreamLosses.inWeekCopies(from, end, 1, weeks))
         .filter(col("status").equalTo("succeeded").and(col("service").isin(impairedServices.toArray())))
         .select(col("business_id"), col("service"), col(Schemas.AMOUNT_REPORTING).cast("double").as("value"),
             k.as("k"), t.plus(k.multiply(StreamLosses.WEEK)).as("shifted"))
         .filter(col("k").between(1, weeks).and(col("shifted").geq(from)))
+        .groupBy(col("business_id"), col("service"), floor(col("shifted").minus(from).divide(BUCKET_SECONDS)).as("q"))
+        .agg(weekSums.get(0), weekSums.subList(1, weekSums.size()).toArray(Column[]::new))
         .join(broadcast(hitStreams.select("business_id", "service", "level")), new String[] {"business_id", "service"})
         .join(broadcast(businesses.select("business_id", "sector")), "business_id")
         .join(broadcast(spans(spark, impairedSpans, from)), "service")
-        .groupBy(col("business_id"), col("sector"), col("service"), col("span_start"), col("span_end"),
-            floor(col("shifted").minus(from).divide(BUCKET_SECONDS)).as("q"), col("k"))
-        .agg(sum(col("value").multiply(col("level"))).as("value"));
-    // Read for the weeks' spread and for E: one row per business, quarter-hour and week.
-    perWeekBucket = PlanLeaves.checkpoint(perWeekBucket);
-    Dataset<Row> perBusinessBucket = perWeekBucket
-        .groupBy("business_id", "sector", "service", "span_start", "span_end", "q")
-        .agg(sum("value").divide(weeks).as("expected"));
-    // Read for the sectors and again for the policies: one row per business and quarter-hour.
+        .select(out.toArray(Column[]::new));
+    // Read for the sectors, the weeks' spread and the policies.
     perBusinessBucket = PlanLeaves.checkpoint(perBusinessBucket);
     Dataset<Row> perServiceBucket = perBusinessBucket.groupBy("sector", "service", "span_start", "span_end", "q")
         .agg(sum("expected").as("expected"));
@@ -170,9 +180,8 @@ final class DurationScenarios {
     Map<String, double[][]> insured = covers == null ? null
         : insuredLoss(spark, perBusinessBucket, covers, downIntervals, netPerValue, from, observedHours, durations);
     Map<String, double[]> unobserved =
-        unobservedHalfWidths(perWeekBucket, netPerValue, observedHours, durations, weeks);
+        unobservedHalfWidths(perBusinessBucket, netPerValue, observedHours, durations, weeks);
     PlanLeaves.release(perBusinessBucket);
-    PlanLeaves.release(perWeekBucket);
 
     List<Row> rows = new ArrayList<>();
     double[] insuredTotal = new double[durations.length];
@@ -322,7 +331,7 @@ final class DurationScenarios {
    * noise: the variance of one new week, plus the mean's own (1 + 1/weeks), with a Student t of
    * weeks - 1 degrees of freedom. Zero at the observed duration, and with fewer than two weeks.
    */
-  private static Map<String, double[]> unobservedHalfWidths(Dataset<Row> perWeekBucket,
+  private static Map<String, double[]> unobservedHalfWidths(Dataset<Row> perBusinessBucket,
       Map<String, double[]> netPerValue, double observedHours, double[] durations, int weeks) {
     Map<String, double[]> out = new HashMap<>();
     if (weeks < 2) {
@@ -330,12 +339,15 @@ final class DurationScenarios {
     }
     List<Column> sums = new ArrayList<>();
     for (int i = 0; i < durations.length; i++) {
-      sums.add(sum(col("value").multiply(inside(durations[i] - observedHours).minus(inside(0)))).as("d_" + i));
+      Column added = inside(durations[i] - observedHours).minus(inside(0));
+      for (int j = 1; j <= weeks; j++) {
+        sums.add(sum(col(weekValue(j)).multiply(added)).as("d_" + i + "_" + j));
+      }
     }
-    // value[sector][i][k - 1]: the sector's net loss the scenario's hours would add in baseline week k.
+    // value[sector][i][j - 1]: the sector's net loss the scenario's hours would add in baseline week j.
     Map<String, double[][]> byWeek = new HashMap<>();
-    // Small: one row per sector, impaired service and baseline week.
-    for (Row r : perWeekBucket.groupBy("sector", "service", "k")
+    // Small: one row per sector and impaired service.
+    for (Row r : perBusinessBucket.groupBy("sector", "service")
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new)).collectAsList()) {
       double[] perValue = netPerValue.get(r.getString(0) + "\u0000" + r.getString(1));
       if (perValue == null) {
@@ -343,7 +355,9 @@ final class DurationScenarios {
       }
       double[][] values = byWeek.computeIfAbsent(r.getString(0), x -> new double[durations.length][weeks]);
       for (int i = 0; i < durations.length; i++) {
-        values[i][r.getInt(2) - 1] += hoursRate(perValue[0], durations[i] > observedHours) * r.getDouble(3 + i);
+        for (int j = 1; j <= weeks; j++) {
+          values[i][j - 1] += hoursRate(perValue[0], durations[i] > observedHours) * r.getDouble(2 + i * weeks + j - 1);
+        }
       }
     }
     double t = StudentT.t90(weeks - 1);
@@ -355,6 +369,11 @@ final class DurationScenarios {
       out.put(sector, half);
     });
     return out;
+  }
+
+  /** The column of baseline week j's value (level times the succeeded value) in a business's quarter-hour. */
+  private static String weekValue(int j) {
+    return "value_" + j;
   }
 
   /** The sample variance (n - 1). */
