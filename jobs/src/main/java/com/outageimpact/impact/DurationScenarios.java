@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -72,12 +73,14 @@ final class DurationScenarios {
    * @param origin the detected start: value accrues from there (the pad before it loses almost nothing,
    *     and counting it would pull every ratio towards 1)
    * @param observedHours the detected duration
+   * @param unexplained impaired services the cascade does not tie to the root while it explains
+   *     others: they failed and recovered on their own, so their span is the same at every duration
    * @param covers the policies with their cover as observed ({@link InsuredImpact#covers}); null: no policies
    * @param downIntervals business_id, intervals: each business's down intervals (epoch seconds)
    */
   static Dataset<Row> compute(SparkSession spark, Dataset<Row> hitStreams, Dataset<Row> businesses,
-      Dataset<Row> sectors, Dataset<Row> transactions, Map<String, Instant[]> impairedSpans, Instant origin,
-      double observedHours, double[] durations, int weeks, Dataset<Row> covers, Dataset<Row> downIntervals,
+      Dataset<Row> sectors, Dataset<Row> transactions, Map<String, Instant[]> impairedSpans,
+      Set<String> unexplained, Instant origin, double observedHours, double[] durations, int weeks, Dataset<Row> covers, Dataset<Row> downIntervals,
       String incidentId) {
     Collection<String> impairedServices = impairedSpans.keySet();
     double longest = observedHours;
@@ -106,7 +109,7 @@ final class DurationScenarios {
     // not per transaction.
     List<Column> weekSums = new ArrayList<>();
     List<Column> out = new ArrayList<>(List.of(col("business_id"), col("sector"), col("service"), col("span_start"),
-        col("span_end"), col("q")));
+        col("span_end"), col("moves"), col("q")));
     Column weekTotal = lit(0.0);
     for (int j = 1; j <= weeks; j++) {
       weekSums.add(sum(when(col("k").equalTo(j), col("value")).otherwise(0.0)).as(weekValue(j)));
@@ -124,11 +127,11 @@ final class DurationScenarios {
         .agg(weekSums.get(0), weekSums.subList(1, weekSums.size()).toArray(Column[]::new))
         .join(broadcast(hitStreams.select("business_id", "service", "level")), new String[] {"business_id", "service"})
         .join(broadcast(businesses.select("business_id", "sector")), "business_id")
-        .join(broadcast(spans(spark, impairedSpans, from)), "service")
+        .join(broadcast(spans(spark, impairedSpans, unexplained, from)), "service")
         .select(out.toArray(Column[]::new));
     // Read for the sectors, the weeks' spread and the policies.
     perBusinessBucket = PlanLeaves.checkpoint(perBusinessBucket);
-    Dataset<Row> perServiceBucket = perBusinessBucket.groupBy("sector", "service", "span_start", "span_end", "q")
+    Dataset<Row> perServiceBucket = perBusinessBucket.groupBy("sector", "service", "span_start", "span_end", "moves", "q")
         .agg(sum("expected").as("expected"));
 
     // E(d) per sector and service for the observed duration and each scenario: a quarter-hour of a
@@ -304,22 +307,28 @@ final class DurationScenarios {
 
   /**
    * The share of quarter-hour q inside its stream's impaired span [span_start, span_end + shift),
-   * seconds from the origin; the span never ends before it starts.
+   * seconds from the origin, the shift only for a span that moves with the root's repair
+   * ({@code moves} 1, else 0); the span never ends before it starts.
    */
   private static Column inside(double shiftHours) {
     Column qStart = col("q").multiply(BUCKET_SECONDS);
-    Column spanEnd = greatest(col("span_start"), col("span_end").plus(shiftHours * 3600));
+    Column spanEnd = greatest(col("span_start"), col("span_end").plus(col("moves").multiply(shiftHours * 3600)));
     return greatest(lit(0.0), least(qStart.plus(BUCKET_SECONDS), spanEnd).minus(greatest(qStart, col("span_start"))))
         .divide((double) BUCKET_SECONDS);
   }
 
-  /** service, span_start, span_end: each impaired service's impact span, seconds from {@code from}. */
-  private static Dataset<Row> spans(SparkSession spark, Map<String, Instant[]> impairedSpans, long from) {
+  /**
+   * service, span_start, span_end, moves: each impaired service's impact span, seconds from
+   * {@code from}, and whether its end moves with the root's repair (1) or stays (0: unexplained).
+   */
+  private static Dataset<Row> spans(SparkSession spark, Map<String, Instant[]> impairedSpans, Set<String> unexplained,
+      long from) {
     List<Row> rows = new ArrayList<>();
     impairedSpans.forEach((service, span) -> rows.add(RowFactory.create(service,
-        (double) (span[0].getEpochSecond() - from), (double) (span[1].getEpochSecond() - from))));
+        (double) (span[0].getEpochSecond() - from), (double) (span[1].getEpochSecond() - from),
+        unexplained.contains(service) ? 0.0 : 1.0)));
     return spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add("service", "string")
-        .add("span_start", "double").add("span_end", "double"));
+        .add("span_start", "double").add("span_end", "double").add("moves", "double"));
   }
 
   /**

@@ -35,9 +35,11 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -119,11 +121,15 @@ public final class ImpactStage {
       Instant preStart = window.levelStart();
       Map<String, Instant> impaired = new LinkedHashMap<>();
       Map<String, Instant[]> impairedSpans = new LinkedHashMap<>();
+      Set<String> unexplained = new HashSet<>();
       List<ComponentImpact> down = new ArrayList<>();
       for (ComponentImpact i : finding.impacts()) {
         if (i.userFacing() && i.state() != Cascade.State.UP) {
           impaired.put(i.component(), i.impactEnd());
           impairedSpans.put(i.component(), new Instant[] {i.impactStart(), i.impactEnd()});
+          if (!i.explained()) {
+            unexplained.add(i.component());
+          }
           if (i.state() == Cascade.State.DOWN) {
             down.add(i);
           }
@@ -255,7 +261,9 @@ public final class ImpactStage {
       if (params.durationHours() != null) {
         try (StageTimer.Stage durationStage = timer.start("impact.durations")) {
           durations = DurationScenarios.compute(spark, streams.filter(col("hit")), business, sectors,
-              data.transactions().accepted(), impairedSpans, incident.start(),
+              data.transactions().accepted(), impairedSpans,
+              // Without a root, nothing is explained and every span moves with the incident.
+              unexplained.size() == impairedSpans.size() ? Set.of() : unexplained, incident.start(),
               Duration.between(incident.start(), incident.end()).toSeconds() / 3600.0, params.durationHours(), baselineWeeks,
               data.policies() == null ? null : InsuredImpact.covers(data.policies().accepted(), downByBusiness),
               downByBusiness, incident.id());

@@ -7,18 +7,26 @@ import com.outageimpact.Published;
 import com.outageimpact.RunJob;
 import com.outageimpact.SparkTestSession;
 import com.outageimpact.generate.GenerateJob;
+import com.outageimpact.schema.Schemas;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +74,51 @@ class DurationScenariosTest {
         previous = scenario;
       }
     }
+  }
+
+  /**
+   * A service the cascade does not tie to the root (it failed and recovered on its own, or its
+   * window is a false one) keeps its span at every duration; only the root's dependents recover
+   * later in a longer outage. One business, two services with the same value in every quarter-hour
+   * of the baseline weeks and half of the sector's loss each: the explained one impaired for the
+   * hour observed, the unexplained one for 15 minutes of it. At two hours the first carries twice
+   * its value and the second the same, a ratio of 1.5; moved too, the second's 15 minutes would
+   * become 75 and the ratio 3.5.
+   */
+  @Test
+  void anUnexplainedServiceKeepsItsSpanInALongerOutage() {
+    Instant origin = Instant.parse("2021-10-04T10:00:00Z");
+    List<Row> transactions = new ArrayList<>();
+    for (int week = 1; week <= 2; week++) {
+      for (int quarter = 0; quarter < 12; quarter++) {
+        for (String service : List.of("explained", "unexplained")) {
+          Instant at = origin.minus(Duration.ofDays(7L * week)).plus(Duration.ofMinutes(15L * quarter + 1));
+          transactions.add(RowFactory.create("b1", service, Timestamp.from(at), "succeeded", new BigDecimal("100")));
+        }
+      }
+    }
+    StructType txSchema = new StructType().add("business_id", "string").add("service", "string")
+        .add("occurred_at", "timestamp").add("status", "string").add(Schemas.AMOUNT_REPORTING, Schemas.MONEY);
+    Dataset<Row> hitStreams = spark.createDataFrame(List.of(
+            RowFactory.create("b1", "explained", 1.0, 500.0),
+            RowFactory.create("b1", "unexplained", 1.0, 500.0)),
+        new StructType().add("business_id", "string").add("service", "string")
+            .add("level", "double").add("gross_loss", "double"));
+    Dataset<Row> businesses = spark.createDataFrame(
+        List.of(RowFactory.create("b1", "retail")),
+        new StructType().add("business_id", "string").add("sector", "string"));
+    Dataset<Row> sectors = spark.createDataFrame(
+        List.of(RowFactory.create("retail", 1000.0, 500.0, 1500.0)),
+        new StructType().add("sector", "string").add("net_loss", "double")
+            .add("net_loss_low", "double").add("net_loss_high", "double"));
+    Map<String, Instant[]> spans = new LinkedHashMap<>();
+    spans.put("explained", new Instant[] {origin, origin.plus(Duration.ofHours(1))});
+    spans.put("unexplained", new Instant[] {origin.plus(Duration.ofMinutes(30)), origin.plus(Duration.ofMinutes(45))});
+    Row retail = DurationScenarios.compute(spark, hitStreams, businesses, sectors,
+            spark.createDataFrame(transactions, txSchema), spans, Set.of("unexplained"), origin, 1.0,
+            new double[] {2.0}, 2, null, null, "i1")
+        .filter(functions.col("sector").equalTo("retail")).first();
+    assertEquals(1500.0, retail.<Double>getAs("net_loss"), 1e-6);
   }
 
   @Test
