@@ -80,8 +80,8 @@ final class DurationScenarios {
    */
   static Dataset<Row> compute(SparkSession spark, Dataset<Row> hitStreams, Dataset<Row> businesses,
       Dataset<Row> sectors, Dataset<Row> transactions, Map<String, Instant[]> impairedSpans,
-      Set<String> unexplained, Instant origin, double observedHours, double[] durations, int weeks, Dataset<Row> covers, Dataset<Row> downIntervals,
-      String incidentId) {
+      Set<String> unexplained, Instant origin, double observedHours, double[] durations, int weeks,
+      Dataset<Row> covers, Dataset<Row> downIntervals, String incidentId) {
     Collection<String> impairedServices = impairedSpans.keySet();
     double longest = observedHours;
     for (double d : durations) {
@@ -131,7 +131,8 @@ final class DurationScenarios {
         .select(out.toArray(Column[]::new));
     // Read for the sectors, the weeks' spread and the policies.
     perBusinessBucket = PlanLeaves.checkpoint(perBusinessBucket);
-    Dataset<Row> perServiceBucket = perBusinessBucket.groupBy("sector", "service", "span_start", "span_end", "moves", "q")
+    Dataset<Row> perServiceBucket = perBusinessBucket
+        .groupBy("sector", "service", "span_start", "span_end", "moves", "q")
         .agg(sum("expected").as("expected"));
 
     // E(d) per sector and service for the observed duration and each scenario: a quarter-hour of a
