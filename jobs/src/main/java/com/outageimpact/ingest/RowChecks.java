@@ -1,9 +1,11 @@
 package com.outageimpact.ingest;
 
 import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
@@ -241,16 +243,24 @@ public final class RowChecks {
     return index;
   }
 
-  /** The reject reason code of the check at {@code index} ({@link #failedCheck}); null for none. */
+  /**
+   * The reject reason code of the check at {@code index} ({@link #failedCheck}); null for none.
+   * Looked up in a constant array rather than a CASE over the checks: the row's code stays small
+   * (see {@link #detailOf}). With {@code get}: {@code element_at} over a constant array gives its
+   * last element for a null index (Spark 4.2's generated code), which would reject every row.
+   */
   public Column reasonOf(Column index) {
-    Column reason = lit(null).cast(DataTypes.StringType);
-    for (int i = checks.size() - 1; i >= 0; i--) {
-      reason = when(index.equalTo(i), lit(checks.get(i).reason().code())).otherwise(reason);
-    }
-    return reason;
+    Column codes = array(checks.stream().map(check -> lit(check.reason().code())).toArray(Column[]::new));
+    return get(codes, index);
   }
 
-  /** The detail of the check at {@code index} ({@link #failedCheck}); null for none. */
+  /**
+   * The detail of the check at {@code index} ({@link #failedCheck}); null for none. A CASE over
+   * every check, much of it building text: work out the detail where the rejected rows alone are
+   * read, not in the query that checks every row. There it grew the code generated for that query
+   * past the 8,000 bytes of bytecode HotSpot compiles a method within, and one more check made the
+   * transactions' ingest 60% slower (docs/benchmarks.md).
+   */
   public Column detailOf(Column index) {
     Column detail = lit(null).cast(DataTypes.StringType);
     for (int i = checks.size() - 1; i >= 0; i--) {

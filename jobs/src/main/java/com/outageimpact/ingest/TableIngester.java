@@ -59,6 +59,7 @@ public final class TableIngester {
 
   private static final String REASON = "_reason";
   private static final String DETAIL = "_detail";
+  private static final String SOURCE_ROW = "_source_row";
   private static final String RAW = "_raw";
   private static final String CONTENT = "_content";
   private static final String REPEATED = "_repeated";
@@ -117,7 +118,7 @@ public final class TableIngester {
     }
     Column keyHash = when(keyPresent, xxhash64(keys)).as(KEY_HASH);
     List<Column> cachedColumns = new ArrayList<>(List.of(columns(schema.columnNames())));
-    cachedColumns.addAll(List.of(col(REASON), col(DETAIL), col(RAW),
+    cachedColumns.addAll(List.of(col(REASON), col(CHECK), col(SOURCE_ROW), col(RAW),
         when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE)));
     Dataset<Row> marked;
     if (opened.format() == InputFormat.PARQUET && readByEveryStage) {
@@ -191,7 +192,7 @@ public final class TableIngester {
     // Only the rows whose key repeats are grouped (a key's copies with one content become one row
     // with their count), into a small table of their own; their content hash is computed here.
     List<String> groupingNames = new ArrayList<>(schema.columnNames());
-    groupingNames.addAll(List.of(CONTENT, REASON, DETAIL, RAW, InputReader.SOURCE_FILE));
+    groupingNames.addAll(List.of(CONTENT, REASON, CHECK, SOURCE_ROW, RAW, InputReader.SOURCE_FILE));
     Dataset<Row> repeatedGroups = PlanLeaves.checkpoint(marked.filter(col(REPEATED).isNotNull())
         .withColumn(CONTENT, contentHash(schema))
         .groupBy(columns(groupingNames)).agg(count(lit(1)).as(COPIES)));
@@ -211,7 +212,7 @@ public final class TableIngester {
 
     // A reject row per rejected row: identical ones were grouped, and come back out by their count.
     readingInput(opened, () -> {
-      groups.filter(col(REASON).isNotNull())
+      withDetail(groups.filter(col(REASON).isNotNull()), opened, checks)
           .withColumn(COPIES, explode(sequence(lit(1L), col(COPIES))))
           .select(lit(schema.name()).as("input"), col(REASON).as("reason"), col(DETAIL).as("detail"),
               col(InputReader.SOURCE_FILE).as("source_file"), col(RAW).as("raw"))
@@ -299,8 +300,8 @@ public final class TableIngester {
   }
 
   /**
-   * The rows typed and checked: the contract columns, the reject reason and detail (null when
-   * accepted), the raw row (for every row when {@code rawForAll}, else for rejected rows only: it
+   * The rows typed and checked: the contract columns, the reject reason, the failed check's index
+   * and the source row (null when accepted; {@link #withDetail} turns them into the detail), the raw row (for every row when {@code rawForAll}, else for rejected rows only: it
    * is JSON text, costly to build), the source file and the content hash.
    */
   private static Dataset<Row> checked(InputReader.Opened opened, RowChecks checks, boolean rawForAll) {
@@ -318,11 +319,56 @@ public final class TableIngester {
       columns.add(typed.as(column.name()));
     }
     columns.add(checks.reasonOf(col(CHECK)).as(REASON));
-    columns.add(checks.detailOf(col(CHECK)).as(DETAIL));
+    columns.add(col(CHECK));
+    // The detail is worked out later, from the source row, for the rejected rows alone (withDetail).
+    List<Column> source = new ArrayList<>();
+    for (String name : sourceRowNames(opened)) {
+      source.add(col(name));
+    }
+    columns.add(when(failed, struct(source.toArray(Column[]::new))).as(SOURCE_ROW));
     Column raw = rawRow(schema);
     columns.add((rawForAll ? raw : when(failed, raw)).as(RAW));
     columns.add(col(InputReader.SOURCE_FILE));
     return prepared.select(columns.toArray(Column[]::new)).withColumn(CONTENT, contentHash(schema));
+  }
+
+  /**
+   * The columns a rejected row keeps as it came ({@value #SOURCE_ROW}), for its detail: the source
+   * columns but the file (kept apart) and the private ones, whose text goes no further than the
+   * checks (a check's detail on one names the column, not its value).
+   */
+  private static List<String> sourceRowNames(InputReader.Opened opened) {
+    List<String> names = new ArrayList<>();
+    for (String name : opened.rows().columns()) {
+      if (!name.equals(InputReader.SOURCE_FILE) && !opened.schema().privateColumns().contains(name)) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * The rejected rows with their detail ({@value #DETAIL}): each one's source row is put back as
+   * the checks read it, and the detail of the check it failed is built from it. Done here, where
+   * only rejected rows are read, rather than for every row in the query that checks them
+   * ({@link RowChecks#detailOf}).
+   */
+  private static Dataset<Row> withDetail(Dataset<Row> rejected, InputReader.Opened opened, RowChecks checks) {
+    List<String> kept = sourceRowNames(opened);
+    List<Column> columns = new ArrayList<>();
+    for (org.apache.spark.sql.types.StructField field : opened.rows().schema().fields()) {
+      String name = field.name();
+      if (name.equals(InputReader.SOURCE_FILE)) {
+        columns.add(col(name));
+      } else {
+        columns.add((kept.contains(name) ? col(SOURCE_ROW).getField(name) : lit(null).cast(field.dataType())).as(name));
+      }
+    }
+    for (String name : List.of(REASON, CHECK, RAW, COPIES)) {
+      columns.add(col(name));
+    }
+    return checks.prepare(rejected.select(columns.toArray(Column[]::new)))
+        .withColumn(DETAIL, checks.detailOf(col(CHECK)));
   }
 
   private static Column[] columns(List<String> names) {
