@@ -1,5 +1,6 @@
 package com.outageimpact.ingest;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -16,6 +17,7 @@ import com.outageimpact.graph.ServiceGraph;
 import com.outageimpact.schema.InputSchema;
 import com.outageimpact.schema.Schemas;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +41,8 @@ public final class Ingestion {
   private static final String KNOWN = "_known_business";
   private static final String ISO_REGION = "^[A-Z]{2}$";
   private static final String ISO_CURRENCY = "^[A-Z]{3}$";
+  /** 10^12: the first value decimal(18,6), the contract's money, cannot hold. */
+  private static final BigDecimal MONEY_CEILING = BigDecimal.TEN.pow(Schemas.MONEY.precision() - Schemas.MONEY.scale());
 
   private final SparkSession spark;
   private final InputReader reader;
@@ -205,6 +209,7 @@ public final class Ingestion {
         lit("waiting_period_hours is negative"));
     for (String money : Schemas.POLICY_MONEY) {
       checks.check(RejectReason.BAD_VALUE, checks.parsed(money).lt(0), lit(money + " is negative"));
+      reportingMoneyCheck(checks, money, fxRates);
     }
     checks.check(RejectReason.MISSING_REQUIRED, kind.equalTo("parametric").and(checks.absent("payout_per_hour")),
         lit("payout_per_hour is required for a parametric policy"));
@@ -238,6 +243,40 @@ public final class Ingestion {
     Column currency = upper(checks.text("currency"));
     checks.check(RejectReason.UNKNOWN_CURRENCY, RowChecks.notIn(currency, List.copyOf(fxRates.keySet())),
         concat(lit("currency '"), currency, lit("' has no rate in fx_rates")));
+    reportingMoneyCheck(checks, "amount", fxRates);
+  }
+
+  /**
+   * Rejects a money value that fits the contract's decimal(18,6) but would not once converted to the
+   * reporting currency (a rate above 1): rather than fail the whole run on one row when the
+   * conversion overflows. Compared with a bound per currency worked out here, not by converting
+   * every row: the product is decimal arithmetic that the checks' stage would pay on every row.
+   */
+  private void reportingMoneyCheck(RowChecks checks, String money, Map<String, BigDecimal> fxRates) {
+    Column currency = coalesce(upper(checks.text("currency")), lit(reportingCurrency));
+    Column bound = null;
+    for (Map.Entry<String, BigDecimal> rate : fxRates.entrySet()) {
+      if (rate.getValue().compareTo(BigDecimal.ONE) > 0) {
+        Column limit = lit(reportingLimit(rate.getValue())).cast(Schemas.MONEY);
+        bound = bound == null ? when(currency.equalTo(rate.getKey()), limit)
+            : bound.when(currency.equalTo(rate.getKey()), limit);
+      }
+    }
+    if (bound == null) {
+      return; // no rate above 1: a value that fits the contract fits converted
+    }
+    checks.check(RejectReason.BAD_NUMBER, abs(checks.parsed(money)).geq(bound),
+        concat(lit(money + " '"), checks.text(money), lit("' in "), currency,
+            lit(" is too large in the reporting currency (at most 12 digits before the point once converted)")));
+  }
+
+  /**
+   * The smallest value (six decimals) whose conversion at {@code rate} rounds to 10^12 or more, the
+   * first that decimal(18,6) cannot hold: the conversion rounds half up to six places, so a product
+   * of 10^12 - 5e-7 already rounds to 10^12.
+   */
+  static BigDecimal reportingLimit(BigDecimal rate) {
+    return MONEY_CEILING.subtract(new BigDecimal("0.0000005")).divide(rate, 6, RoundingMode.CEILING);
   }
 
   private static void regionCheck(RowChecks checks) {

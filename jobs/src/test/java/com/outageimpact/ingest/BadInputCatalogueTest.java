@@ -116,6 +116,8 @@ class BadInputCatalogueTest {
       txn("num-beyond-decimal-18-6", "k21", "bad_number", t("k21", "b1", OK_TIME, "1000000000000", "USD", "", "")),
       txn("num-negative-refund", "k22", ACCEPTED, t("k22", "b1", OK_TIME, "-5", "USD", "", "")),
       txn("num-exponent", "k23", ACCEPTED, t("k23", "b1", OK_TIME, "1.5e2", "USD", "", "")),
+      // Fits decimal(18,6), but not once converted at GBP's 1.37: a reject, not a failed run.
+      txn("num-beyond-decimal-18-6-converted", "k96", "bad_number", t("k96", "b1", OK_TIME, "999999999999", "GBP", "", "")),
       // transactions: values and references
       txn("status-outside-list", "k24", "bad_value", t("k24", "b1", OK_TIME, "1", "USD", "lost", "")),
       txn("status-upper-case", "k25", ACCEPTED, t("k25", "b1", OK_TIME, "1", "USD", "FAILED", "")),
@@ -209,7 +211,9 @@ class BadInputCatalogueTest {
       new Case("policy-kind-not-known", "policies", "k88", "bad_value", List.of("k88,b1,cyber,6,,,,")),
       new Case("policy-parametric-without-payout", "policies", "k89", "missing_required", List.of("k89,b1,parametric,6,,,,")),
       new Case("policy-waiting-period-not-a-number", "policies", "k90", "bad_number", List.of("k90,b1,indemnity,six,,,,")),
-      new Case("policy-unknown-currency", "policies", "k91", "unknown_currency", List.of("k91,b1,indemnity,6,,,,XYZ")));
+      new Case("policy-unknown-currency", "policies", "k91", "unknown_currency", List.of("k91,b1,indemnity,6,,,,XYZ")),
+      new Case("policy-limit-beyond-decimal-18-6-converted", "policies", "k97", "bad_number",
+          List.of("k97,b1,indemnity,6,,999999999999,,GBP")));
 
   /** The policies input's header (the mini scenario has no policies). */
   private static final String POLICIES_HEADER =

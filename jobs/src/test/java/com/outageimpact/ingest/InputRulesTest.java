@@ -9,6 +9,7 @@ import com.outageimpact.SparkTestSession;
 import com.outageimpact.common.StageTimer;
 import com.outageimpact.schema.Schemas;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -283,5 +284,18 @@ class InputRulesTest {
     }
     assertEquals(1, keptAmounts.values().stream().map(BigDecimal::stripTrailingZeros).distinct().count(),
         "the same copy is kept whatever the file order: " + keptAmounts);
+  }
+
+  /** The bound of the reporting-currency check is the first value whose conversion decimal(18,6) cannot hold. */
+  @Test
+  void theLargestValueTheReportingCurrencyCanHoldIsExact() {
+    for (String rate : List.of("1.37", "1.3600000000", "1.0000000001", "150.5")) {
+      BigDecimal r = new BigDecimal(rate);
+      BigDecimal bound = Ingestion.reportingLimit(r);
+      BigDecimal ceiling = BigDecimal.TEN.pow(12);
+      assertTrue(bound.multiply(r).setScale(6, RoundingMode.HALF_UP).compareTo(ceiling) >= 0, rate);
+      assertTrue(bound.subtract(new BigDecimal("0.000001")).multiply(r)
+          .setScale(6, RoundingMode.HALF_UP).compareTo(ceiling) < 0, rate);
+    }
   }
 }
