@@ -257,9 +257,10 @@ public final class RowChecks {
   /**
    * The detail of the check at {@code index} ({@link #failedCheck}); null for none. A CASE over
    * every check, much of it building text: work out the detail where the rejected rows alone are
-   * read, not in the query that checks every row. There it grew the code generated for that query
-   * past the 8,000 bytes of bytecode HotSpot compiles a method within, and one more check made the
-   * transactions' ingest 60% slower (docs/benchmarks.md).
+   * read, not in the query that checks every row. There it helped grow that query's generated
+   * method to near 8,000 bytes of bytecode, past which the session turns whole-stage code generation
+   * off (HotSpot compiles no larger method), and one more check tipped it over: the transactions'
+   * ingest took 60% longer (docs/benchmarks.md).
    */
   public Column detailOf(Column index) {
     Column detail = lit(null).cast(DataTypes.StringType);

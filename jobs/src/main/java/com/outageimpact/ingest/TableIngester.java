@@ -301,8 +301,9 @@ public final class TableIngester {
 
   /**
    * The rows typed and checked: the contract columns, the reject reason, the failed check's index
-   * and the source row (null when accepted; {@link #withDetail} turns them into the detail), the raw row (for every row when {@code rawForAll}, else for rejected rows only: it
-   * is JSON text, costly to build), the source file and the content hash.
+   * and the row as it came (both null when accepted; {@link #withDetail} turns them into the
+   * detail), the raw row (for every row when {@code rawForAll}, else for rejected rows only: it is
+   * JSON text, costly to build), the source file and the content hash.
    */
   private static Dataset<Row> checked(InputReader.Opened opened, RowChecks checks, boolean rawForAll) {
     InputSchema schema = opened.schema();
