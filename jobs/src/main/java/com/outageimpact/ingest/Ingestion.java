@@ -29,6 +29,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -253,18 +254,17 @@ public final class Ingestion {
    * every row: the product is decimal arithmetic that the checks' stage would pay on every row.
    */
   private void reportingMoneyCheck(RowChecks checks, String money, Map<String, BigDecimal> fxRates) {
-    Column currency = coalesce(upper(checks.text("currency")), lit(reportingCurrency));
-    Column bound = null;
-    for (Map.Entry<String, BigDecimal> rate : fxRates.entrySet()) {
-      if (rate.getValue().compareTo(BigDecimal.ONE) > 0) {
-        Column limit = lit(reportingLimit(rate.getValue())).cast(Schemas.MONEY);
-        bound = bound == null ? when(currency.equalTo(rate.getKey()), limit)
-            : bound.when(currency.equalTo(rate.getKey()), limit);
+    Map<String, BigDecimal> limits = new LinkedHashMap<>();
+    fxRates.forEach((code, rate) -> {
+      if (rate.compareTo(BigDecimal.ONE) > 0) {
+        limits.put(code, reportingLimit(rate));
       }
-    }
-    if (bound == null) {
+    });
+    if (limits.isEmpty()) {
       return; // no rate above 1: a value that fits the contract fits converted
     }
+    Column currency = coalesce(upper(checks.text("currency")), lit(reportingCurrency));
+    Column bound = perCurrency(currency, limits, Schemas.MONEY);
     checks.check(RejectReason.BAD_NUMBER, abs(checks.parsed(money)).geq(bound),
         concat(lit(money + " '"), checks.text(money), lit("' in "), currency,
             lit(" is too large in the reporting currency (at most 12 digits before the point once converted)")));
@@ -299,11 +299,18 @@ public final class Ingestion {
 
   /** The rate of a currency column, inlined from the small rate table (null when unknown). */
   private static Column rateOf(Column currency, Map<String, BigDecimal> fxRates) {
-    Column rate = lit(null).cast(Schemas.FX_RATE);
-    for (Map.Entry<String, BigDecimal> entry : fxRates.entrySet()) {
-      rate = when(currency.equalTo(entry.getKey()), lit(entry.getValue()).cast(Schemas.FX_RATE)).otherwise(rate);
+    return perCurrency(currency, fxRates, Schemas.FX_RATE);
+  }
+
+  /** A value per currency, inlined from a small map as one CASE of {@code type} (null for a currency not in it). */
+  private static Column perCurrency(Column currency, Map<String, BigDecimal> values, DataType type) {
+    Column value = null;
+    for (Map.Entry<String, BigDecimal> entry : values.entrySet()) {
+      Column literal = lit(entry.getValue()).cast(type);
+      value = value == null ? when(currency.equalTo(entry.getKey()), literal)
+          : value.when(currency.equalTo(entry.getKey()), literal);
     }
-    return rate;
+    return value == null ? lit(null).cast(type) : value;
   }
 
   // ---- plumbing ----
