@@ -76,7 +76,8 @@ final class DurationScenarios {
    * @param unexplained impaired services the cascade does not tie to the root while it explains
    *     others: they failed and recovered on their own, so their span is the same at every duration
    * @param covers the policies with their cover as observed ({@link InsuredImpact#covers}); null: no policies
-   * @param downIntervals business_id, intervals: each business's down intervals (epoch seconds)
+   * @param downIntervals business_id, intervals: each business's down intervals (down_start and
+   *     down_end, epoch seconds; moves: false for a service in {@code unexplained})
    */
   static Dataset<Row> compute(SparkSession spark, Dataset<Row> hitStreams, Dataset<Row> businesses,
       Dataset<Row> sectors, Dataset<Row> transactions, Map<String, Instant[]> impairedSpans,
@@ -422,11 +423,11 @@ final class DurationScenarios {
 
   /**
    * Per sector and scenario, what the policies would pay. A business's downtime grows or shrinks
-   * with the incident (its services recover that much earlier or later: observed downtime + D -
-   * observed, at least 0), from its first down instant; its cover is that downtime past the
-   * waiting period. The loss a policy sees is the counterfactual value inside the cover times the
-   * sector's net loss per unit of counterfactual value over the observed hours; a parametric policy
-   * pays its rate for each hour of cover; retention and limit as in insured_impact.
+   * with the incident ({@link #downtimeAt}: the services that recover with the root, that much
+   * earlier or later), taken as one span from its first down instant; its cover is that downtime
+   * past the waiting period. The loss a policy sees is the counterfactual value inside the cover
+   * times the sector's net loss per unit of counterfactual value over the observed hours; a
+   * parametric policy pays its rate for each hour of cover; retention and limit as in insured_impact.
    */
   private static Map<String, double[][]> insuredLoss(SparkSession spark, Dataset<Row> perBusinessBucket,
       Dataset<Row> covers, Dataset<Row> downIntervals, Map<String, double[]> netPerValue, long from,
@@ -439,12 +440,16 @@ final class DurationScenarios {
     Dataset<Row> perValue = spark.createDataFrame(kappa, new org.apache.spark.sql.types.StructType()
         .add("sector", "string").add("service", "string").add("per_value_0", "double").add("per_value_1", "double")
         .add("per_value_2", "double"));
-    Dataset<Row> firstDown = downIntervals.select(col("business_id"),
+    List<Column> downAt = new ArrayList<>(List.of(col("business_id"),
         org.apache.spark.sql.functions.expr("array_min(transform(intervals, x -> x.down_start))").minus(from)
-            .as("down_offset"));
+            .as("down_offset")));
+    for (int i = 0; i < durations.length; i++) {
+      downAt.add(downtimeAt(durations[i], observedHours).as("downtime_" + i));
+    }
+    Dataset<Row> firstDown = downIntervals.select(downAt.toArray(Column[]::new));
     Dataset<Row> policies = covers.filter(col("downtime_seconds").gt(0))
         .select("policy_id", "business_id", "kind", "waiting_seconds", "retention", "cap", "payout_per_hour",
-            "downtime_seconds", "downtime_sd")
+            "downtime_sd")
         .join(firstDown, "business_id");
     Dataset<Row> joined = perBusinessBucket.join(broadcast(policies), "business_id")
         .join(broadcast(perValue), new String[] {"sector", "service"});
@@ -455,15 +460,19 @@ final class DurationScenarios {
       // The loss inside the cover at the net loss and at its interval's two ends (j = 0, 1, 2), and
       // at the estimate with the downtime's timing error either way (j = 3, 4; InsuredImpact).
       for (int j = 0; j < ENDS; j++) {
-        Column coverEnd = col("down_offset").plus(downtimeAt(durations[i], observedHours, j));
+        Column coverEnd = col("down_offset").plus(withTimingError(i, j));
         Column overlap = greatest(lit(0.0), least(qStart.plus(BUCKET_SECONDS), coverEnd)
             .minus(greatest(qStart, coverStart))).divide((double) BUCKET_SECONDS);
         sums.add(sum(col("expected").multiply(least(lit(1.0), overlap)).multiply(col("per_value_" + (j < 3 ? j : 0))))
             .as("v_" + j + "_" + i));
       }
     }
-    Dataset<Row> perPolicy = joined.groupBy("policy_id", "sector", "kind", "waiting_seconds", "retention", "cap",
-            "payout_per_hour", "downtime_seconds", "downtime_sd", "down_offset")
+    List<String> keys = new ArrayList<>(List.of("sector", "kind", "waiting_seconds", "retention", "cap",
+        "payout_per_hour", "downtime_sd", "down_offset"));
+    for (int i = 0; i < durations.length; i++) {
+      keys.add("downtime_" + i);
+    }
+    Dataset<Row> perPolicy = joined.groupBy("policy_id", keys.toArray(String[]::new))
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
     // At the estimate and at each end of the sector's net loss interval (a payout never falls as
     // the loss grows, and one sector's policies all rest on the same net loss: their ends add up),
@@ -471,7 +480,7 @@ final class DurationScenarios {
     List<Column> payouts = new ArrayList<>();
     for (int j = 0; j < ENDS; j++) {
       for (int i = 0; i < durations.length; i++) {
-        Column down = downtimeAt(durations[i], observedHours, j);
+        Column down = withTimingError(i, j);
         Column coveredSeconds = greatest(lit(0.0), down.minus(col("waiting_seconds")));
         Column amount = when(col("kind").equalTo("parametric"),
             col("payout_per_hour").multiply(coveredSeconds).divide(3600.0))
@@ -497,11 +506,22 @@ final class DurationScenarios {
   }
 
   /**
-   * A business's downtime (seconds) had the incident lasted {@code hours}; for end {@code j} 3 and 4,
-   * shorter and longer by the downtime's timing error (InsuredImpact).
+   * A business's downtime (seconds) had the incident lasted {@code hours}: the union of its down
+   * intervals, those that move with the root's repair ending that much earlier or later (one cut to
+   * nothing drops out), the others (services that came back on their own) as observed.
    */
-  private static Column downtimeAt(double hours, double observedHours, int j) {
-    Column down = col("downtime_seconds").plus((hours - observedHours) * 3600);
+  static Column downtimeAt(double hours, double observedHours) {
+    long shift = Math.round((hours - observedHours) * 3600);
+    return ImpactStage.unionSeconds("x.down_start",
+        "case when x.moves then greatest(x.down_start, x.down_end + (" + shift + "L)) else x.down_end end");
+  }
+
+  /**
+   * The downtime at scenario {@code i} ({@link #downtimeAt}); for end {@code j} 3 and 4, shorter
+   * and longer by the downtime's timing error (InsuredImpact).
+   */
+  private static Column withTimingError(int i, int j) {
+    Column down = col("downtime_" + i);
     if (j >= 3) {
       down = down.plus(col("downtime_sd").multiply(j == 3 ? -StudentT.Z90 : StudentT.Z90));
     }

@@ -163,9 +163,13 @@ public final class ImpactStage {
       Dataset<Row> impairedServices = spark.createDataFrame(
           impaired.keySet().stream().map(s -> RowFactory.create(s)).toList(),
           new StructType().add("service", DataTypes.StringType));
-      Dataset<Row> downIntervals = spark.createDataFrame(downRows(down, streams, incident, bucketSeconds),
+      // A service the cascade does not tie to the root (while it explains others) failed and came back
+      // on its own: its span stays put in a longer or shorter outage. Without a root, every span moves.
+      Set<String> staysPut = unexplained.size() == impairedSpans.size() ? Set.of() : unexplained;
+      Dataset<Row> downIntervals = spark.createDataFrame(downRows(down, streams, incident, bucketSeconds, staysPut),
           new StructType().add("service", DataTypes.StringType).add("down_start", DataTypes.LongType)
-              .add("down_end", DataTypes.LongType).add("boundary_sd", DataTypes.DoubleType));
+              .add("down_end", DataTypes.LongType).add("boundary_sd", DataTypes.DoubleType)
+              .add("moves", DataTypes.BooleanType));
       // Affected, downtime and credits only where the footprint places the business.
       Dataset<Row> hitReliance = reliance.join(broadcast(businesses.select("business_id", "region")), "business_id")
           .filter(footprint.covers(col("region")));
@@ -176,7 +180,8 @@ public final class ImpactStage {
       long[] month = monthBounds(incident.start());
       Dataset<Row> downByBusiness = hitReliance.join(broadcast(downIntervals), "service")
           .groupBy("business_id")
-          .agg(collect_list(struct(col("down_start"), col("down_end"), col("boundary_sd"))).as("intervals"));
+          .agg(collect_list(struct(col("down_start"), col("down_end"), col("boundary_sd"), col("moves")))
+              .as("intervals"));
       Dataset<Row> downtime = downByBusiness
           .select(col("business_id"),
               unionSeconds("x.down_start", "x.down_end").divide(60.0).as("downtime_minutes"),
@@ -261,9 +266,7 @@ public final class ImpactStage {
       if (params.durationHours() != null) {
         try (StageTimer.Stage durationStage = timer.start("impact.durations")) {
           durations = DurationScenarios.compute(spark, streams.filter(col("hit")), business, sectors,
-              data.transactions().accepted(), impairedSpans,
-              // Without a root, nothing is explained and every span moves with the incident.
-              unexplained.size() == impairedSpans.size() ? Set.of() : unexplained, incident.start(),
+              data.transactions().accepted(), impairedSpans, staysPut, incident.start(),
               Duration.between(incident.start(), incident.end()).toSeconds() / 3600.0, params.durationHours(), baselineWeeks,
               data.policies() == null ? null : InsuredImpact.covers(data.policies().accepted(), downByBusiness),
               downByBusiness, incident.id());
@@ -296,7 +299,7 @@ public final class ImpactStage {
    * regions.
    */
   private static List<Row> downRows(List<ComponentImpact> down, Dataset<Row> streams, DetectedIncident incident,
-      long bucketSeconds) {
+      long bucketSeconds, Set<String> staysPut) {
     Map<String, Long> failed = new java.util.HashMap<>();
     if (!down.isEmpty()) {
       for (Row r : streams.filter(col("service").isin(down.stream().map(ComponentImpact::component).toArray()))
@@ -316,7 +319,7 @@ public final class ImpactStage {
       long end = i.downEnd().getEpochSecond();
       long evidence = failed.getOrDefault(i.component(), 0L) + reports.getOrDefault(i.component(), 0L);
       rows.add(RowFactory.create(i.component(), start, end,
-          BoundaryTiming.sdSeconds(bucketSeconds, evidence, end - start)));
+          BoundaryTiming.sdSeconds(bucketSeconds, evidence, end - start), !staysPut.contains(i.component())));
     }
     return rows;
   }

@@ -66,7 +66,7 @@ public final class InsuredImpact {
   /**
    * @param policies accepted policies (with the _reporting money columns)
    * @param business the business_impact rows (with gross_loss, recovered, net_loss and its interval)
-   * @param downIntervals business_id, intervals: array of (down_start, down_end) epoch seconds
+   * @param downIntervals business_id, intervals: array of (down_start, down_end epoch seconds, boundary_sd, ...)
    * @param levels business_id, level: the business's level in the outage week ({@link StreamLosses})
    * @param transactions the accepted transactions (business_id, service, occurred_at, status, amount_reporting)
    * @param impairedServices the services whose streams carry a loss

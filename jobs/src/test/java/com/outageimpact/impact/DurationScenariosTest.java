@@ -26,6 +26,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,9 @@ class DurationScenariosTest {
    * (seed 43; +11.5% and +5.7% with one window from the detected start, weighted by value alone).
    */
   private static final double RATIO_TOLERANCE = 0.15;
+
+  /** 10:00 UTC, a Monday: the detected start of the hand-made scenarios. */
+  private static final Instant ORIGIN = Instant.parse("2021-10-04T10:00:00Z");
 
   private final SparkSession spark = SparkTestSession.get();
 
@@ -87,38 +91,87 @@ class DurationScenariosTest {
    */
   @Test
   void anUnexplainedServiceKeepsItsSpanInALongerOutage() {
-    Instant origin = Instant.parse("2021-10-04T10:00:00Z");
+    Map<String, Instant[]> spans = new LinkedHashMap<>();
+    spans.put("explained", new Instant[] {ORIGIN, ORIGIN.plus(Duration.ofHours(1))});
+    spans.put("unexplained", new Instant[] {ORIGIN.plus(Duration.ofMinutes(30)), ORIGIN.plus(Duration.ofMinutes(45))});
+    Row retail = DurationScenarios.compute(spark, twoHitStreams(), oneBusiness(), retailSector(),
+            baselineTransactions(12), spans, Set.of("unexplained"), ORIGIN, 1.0, new double[] {2.0}, 2, null, null,
+            "i1")
+        .filter(functions.col("sector").equalTo("retail")).first();
+    assertEquals(1500.0, retail.<Double>getAs("net_loss"), 1e-6);
+  }
+
+  /**
+   * An unexplained service that was down keeps its downtime at every duration in what the policies
+   * pay too. Observed for two hours: the explained service down from 10:00 to 12:00, the unexplained
+   * one from 10:30 to 11:30; a parametric policy pays 100 an hour past a half-hour wait. Had the
+   * outage lasted one hour, the business would still have been down from 10:00 to 11:30 (1.5 hours,
+   * paying 100; moved with the root, 1 hour and 50); at half an hour, 10:00 to 10:30 and 10:30 to
+   * 11:30 (100 again; moved, nothing); at four hours, 10:00 to 14:00 (350 either way).
+   */
+  @Test
+  void anUnexplainedDownServiceKeepsItsDowntimeInWhatThePoliciesPay() {
+    Map<String, Instant[]> spans = new LinkedHashMap<>();
+    spans.put("explained", new Instant[] {ORIGIN, ORIGIN.plus(Duration.ofHours(2))});
+    spans.put("unexplained", new Instant[] {ORIGIN.plus(Duration.ofMinutes(30)), ORIGIN.plus(Duration.ofMinutes(90))});
+    StructType interval = new StructType().add("down_start", "long").add("down_end", "long")
+        .add("boundary_sd", "double").add("moves", "boolean");
+    long at = ORIGIN.getEpochSecond();
+    Dataset<Row> down = spark.createDataFrame(List.of(RowFactory.create("b1", List.of(
+            RowFactory.create(at, at + 7200, 0.0, true),
+            RowFactory.create(at + 1800, at + 5400, 0.0, false)))),
+        new StructType().add("business_id", "string").add("intervals", DataTypes.createArrayType(interval)));
+    Dataset<Row> policies = spark.createDataFrame(List.of(RowFactory.create("p1", "b1", "parametric", 0.5, null, null,
+            new BigDecimal("100"))),
+        new StructType().add("policy_id", "string").add("business_id", "string").add("kind", "string")
+            .add("waiting_period_hours", "double").add("retention_reporting", Schemas.MONEY)
+            .add("limit_reporting", Schemas.MONEY).add("payout_per_hour_reporting", Schemas.MONEY));
+    Map<Double, Double> insured = new HashMap<>();
+    for (Row r : DurationScenarios.compute(spark, twoHitStreams(), oneBusiness(), retailSector(),
+            baselineTransactions(16), spans, Set.of("unexplained"), ORIGIN, 2.0, new double[] {0.5, 1.0, 4.0}, 2,
+            InsuredImpact.covers(policies, down), down, "i1")
+        .filter(functions.col("sector").equalTo("retail")).collectAsList()) {
+      insured.put(r.<Double>getAs("duration_hours"), r.<Double>getAs("insured_loss"));
+    }
+    assertEquals(100.0, insured.get(0.5), 1e-6, "10:00-10:30 and 10:30-11:30");
+    assertEquals(100.0, insured.get(1.0), 1e-6, "10:00-11:30");
+    assertEquals(350.0, insured.get(4.0), 1e-6, "10:00-14:00");
+  }
+
+  /** b1's baseline: 100 in every quarter-hour from the origin, in each of the two weeks before, on both services. */
+  private Dataset<Row> baselineTransactions(int quarters) {
     List<Row> transactions = new ArrayList<>();
     for (int week = 1; week <= 2; week++) {
-      for (int quarter = 0; quarter < 12; quarter++) {
+      for (int quarter = 0; quarter < quarters; quarter++) {
         for (String service : List.of("explained", "unexplained")) {
-          Instant at = origin.minus(Duration.ofDays(7L * week)).plus(Duration.ofMinutes(15L * quarter + 1));
+          Instant at = ORIGIN.minus(Duration.ofDays(7L * week)).plus(Duration.ofMinutes(15L * quarter + 1));
           transactions.add(RowFactory.create("b1", service, Timestamp.from(at), "succeeded", new BigDecimal("100")));
         }
       }
     }
-    StructType txSchema = new StructType().add("business_id", "string").add("service", "string")
-        .add("occurred_at", "timestamp").add("status", "string").add(Schemas.AMOUNT_REPORTING, Schemas.MONEY);
-    Dataset<Row> hitStreams = spark.createDataFrame(List.of(
+    return spark.createDataFrame(transactions, new StructType().add("business_id", "string")
+        .add("service", "string").add("occurred_at", "timestamp").add("status", "string")
+        .add(Schemas.AMOUNT_REPORTING, Schemas.MONEY));
+  }
+
+  /** b1's streams on both services, each carrying half of retail's gross loss. */
+  private Dataset<Row> twoHitStreams() {
+    return spark.createDataFrame(List.of(
             RowFactory.create("b1", "explained", 1.0, 500.0),
             RowFactory.create("b1", "unexplained", 1.0, 500.0)),
         new StructType().add("business_id", "string").add("service", "string")
             .add("level", "double").add("gross_loss", "double"));
-    Dataset<Row> businesses = spark.createDataFrame(
-        List.of(RowFactory.create("b1", "retail")),
+  }
+
+  private Dataset<Row> oneBusiness() {
+    return spark.createDataFrame(List.of(RowFactory.create("b1", "retail")),
         new StructType().add("business_id", "string").add("sector", "string"));
-    Dataset<Row> sectors = spark.createDataFrame(
-        List.of(RowFactory.create("retail", 1000.0, 500.0, 1500.0)),
+  }
+
+  private Dataset<Row> retailSector() {
+    return spark.createDataFrame(List.of(RowFactory.create("retail", 1000.0, 500.0, 1500.0)),
         new StructType().add("sector", "string").add("net_loss", "double")
             .add("net_loss_low", "double").add("net_loss_high", "double"));
-    Map<String, Instant[]> spans = new LinkedHashMap<>();
-    spans.put("explained", new Instant[] {origin, origin.plus(Duration.ofHours(1))});
-    spans.put("unexplained", new Instant[] {origin.plus(Duration.ofMinutes(30)), origin.plus(Duration.ofMinutes(45))});
-    Row retail = DurationScenarios.compute(spark, hitStreams, businesses, sectors,
-            spark.createDataFrame(transactions, txSchema), spans, Set.of("unexplained"), origin, 1.0,
-            new double[] {2.0}, 2, null, null, "i1")
-        .filter(functions.col("sector").equalTo("retail")).first();
-    assertEquals(1500.0, retail.<Double>getAs("net_loss"), 1e-6);
   }
 
   @Test
