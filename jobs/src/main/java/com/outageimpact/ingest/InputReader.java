@@ -74,10 +74,20 @@ public final class InputReader {
    * partitions were, which dates and how many files were left unread.
    */
   public record Opened(InputSchema schema, String path, InputFormat format, int files, DateSpan dates,
-      int filesSkipped, Dataset<Row> rows) {
+      int filesSkipped, Dataset<Row> rows, Dataset<Row> asRead) {
 
+    /**
+     * The same input with {@code looked} as its rows: the rows as read, with what the checks look
+     * up elsewhere joined to them. {@link #asRead} stays the rows alone, for what needs only their
+     * own columns (the keys), so that it does not pay for the lookup.
+     */
+    public Opened withLookups(Dataset<Row> looked) {
+      return new Opened(schema, path, format, files, dates, filesSkipped, looked, asRead);
+    }
+
+    /** The same input with other rows of it (already looked up, if they need to be), taken as they are. */
     public Opened withRows(Dataset<Row> other) {
-      return new Opened(schema, path, format, files, dates, filesSkipped, other);
+      return new Opened(schema, path, format, files, dates, filesSkipped, other, other);
     }
   }
 
@@ -112,7 +122,7 @@ public final class InputReader {
       case JSON -> readJson(schema, pathText, readPaths, files);
       case PARQUET -> readParquet(schema, pathText, readPaths, files.get(0));
     };
-    return new Opened(schema, pathText, format, files.size(), dates, all.size() - files.size(), rows);
+    return new Opened(schema, pathText, format, files.size(), dates, all.size() - files.size(), rows, rows);
   }
 
   private Path qualified(String input, Path path) {

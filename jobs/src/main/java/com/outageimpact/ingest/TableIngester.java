@@ -124,7 +124,10 @@ public final class TableIngester {
     if (opened.format() == InputFormat.PARQUET && readByEveryStage) {
       // Parquet reads the key columns alone, cheaply: the repeated keys first, then each row is
       // marked as it is cached, and none of the many later reads of the cache has a join to make.
-      Dataset<Row> repeatedKeys = repeatedKeys(checks.prepare(opened.rows())
+      // The keys are read from the rows as read: Spark keeps the lookup's left join even where none
+      // of its columns is used (it cannot know the looked-up names are unique), and it cost this
+      // pass a sixth of its CPU time at 30 million rows.
+      Dataset<Row> repeatedKeys = repeatedKeys(checks.prepare(opened.asRead())
           .select(parsedKeyHash(schema, checks).as(KEY_HASH)), kept);
       long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
       Dataset<Row> checked = checked(opened, checks, false);
