@@ -92,8 +92,7 @@ public final class Ingestion {
       }
     }
 
-    IngestedInput fxRows = optional(paths, Schemas.FX_RATES, this::fxRateChecks,
-        df -> df.withColumn("currency", upper(col("currency"))));
+    IngestedInput fxRows = optional(paths, Schemas.FX_RATES, this::fxRateChecks, df -> df);
     Map<String, BigDecimal> fxRates = new LinkedHashMap<>();
     if (fxRows != null) {
       // Small by nature (one row per currency): held on the driver and inlined into expressions.
@@ -109,19 +108,16 @@ public final class Ingestion {
 
     List<String> services = graph.componentIds();
     IngestedInput businesses = required(paths, Schemas.BUSINESSES, checks -> businessChecks(checks, tierNames),
-        df -> df.withColumn("region", coalesce(upper(col("region")), lit(Schemas.UNKNOWN_REGION)))
-            .withColumn("critical", coalesce(col("critical"), lit(false))));
+        df -> df);
     Dataset<Row> knownBusinesses = businesses.accepted().select(col("business_id").as(KNOWN));
 
     IngestedInput businessServices = optional(paths, Schemas.BUSINESS_SERVICES, knownBusinesses,
-        checks -> businessServiceChecks(checks, services),
-        df -> df.withColumn("share", coalesce(col("share"), lit(1.0))));
+        checks -> businessServiceChecks(checks, services), df -> df);
 
     IngestedInput policies = optional(paths, Schemas.POLICIES, knownBusinesses,
         checks -> policyChecks(checks, fxRates), df -> policiesInReportingCurrency(df, fxRates));
 
-    IngestedInput reports = required(paths, Schemas.REPORTS, checks -> reportChecks(checks, services),
-        df -> df.withColumn("region", coalesce(upper(col("region")), lit(Schemas.UNKNOWN_REGION))));
+    IngestedInput reports = required(paths, Schemas.REPORTS, checks -> reportChecks(checks, services), df -> df);
 
     return new IngestedData(reportingCurrency, graph, incident, fxRates, fxRows, slaTiers, businesses,
         businessServices, reports, null, policies);
@@ -138,9 +134,7 @@ public final class Ingestion {
     Map<String, BigDecimal> fxRates = data.fxRates();
     IngestedInput transactions = ingest(paths.require(Schemas.TRANSACTIONS.name()), Schemas.TRANSACTIONS,
         knownBusinesses, dates, checks -> transactionChecks(checks, services, fxRates),
-        df -> df.withColumn("currency", coalesce(upper(col("currency")), lit(reportingCurrency)))
-            .withColumn("status", coalesce(lower(col("status")), lit("succeeded")))
-            .withColumn(Schemas.AMOUNT_REPORTING, inReporting(col("amount"), col("currency"), fxRates)));
+        df -> df.withColumn(Schemas.AMOUNT_REPORTING, inReporting(col("amount"), col("currency"), fxRates)));
     return data.withTransactions(transactions);
   }
 
@@ -156,14 +150,14 @@ public final class Ingestion {
         stage.count("updates", incident.updates().size());
       }
     }
-    IngestedInput reports = required(paths, Schemas.REPORTS, Ingestion::regionCheck,
-        df -> df.withColumn("region", coalesce(upper(col("region")), lit(Schemas.UNKNOWN_REGION))));
+    IngestedInput reports = required(paths, Schemas.REPORTS, Ingestion::regionCheck, df -> df);
     return new IngestedData(reportingCurrency, null, incident, Map.of(), null, null, null, null, reports, null);
   }
 
   // ---- the checks of each input, after the generic ones (malformed, missing, unparseable) ----
 
   private void fxRateChecks(RowChecks checks) {
+    checks.canonical("currency", currency -> upper(currency));
     Column currency = upper(checks.text("currency"));
     checks.check(RejectReason.BAD_VALUE, currency.isNotNull().and(currency.rlike(ISO_CURRENCY).unary_$bang()),
         concat(lit("currency '"), currency, lit("' is not an ISO 4217 code")));
@@ -181,6 +175,7 @@ public final class Ingestion {
 
   private void businessChecks(RowChecks checks, List<String> tierNames) {
     regionCheck(checks);
+    checks.canonical("critical", critical -> coalesce(critical, lit(false)));
     checks.check(RejectReason.BAD_VALUE, checks.parsed("monthly_fee").lt(0), lit("monthly_fee is negative"));
     if (tierNames != null) {
       Column tier = checks.text("sla_tier");
@@ -190,6 +185,7 @@ public final class Ingestion {
   }
 
   private void businessServiceChecks(RowChecks checks, List<String> services) {
+    checks.canonical("share", share -> coalesce(share, lit(1.0)));
     Column share = checks.parsed("share");
     checks.check(RejectReason.BAD_VALUE, share.lt(0).or(share.gt(1)),
         concat(lit("share "), share.cast(DataTypes.StringType), lit(" is outside 0..1")));
@@ -203,6 +199,8 @@ public final class Ingestion {
    * there is ignored); its currency has a rate.
    */
   private void policyChecks(RowChecks checks, Map<String, BigDecimal> fxRates) {
+    checks.canonical("kind", kind -> lower(kind));
+    checks.canonical("currency", currency -> coalesce(upper(currency), lit(reportingCurrency)));
     Column kind = lower(checks.text("kind"));
     checks.check(RejectReason.BAD_VALUE, RowChecks.notIn(kind, Schemas.POLICY_KINDS),
         concat(lit("kind '"), kind, lit("' is not one of " + Schemas.POLICY_KINDS)));
@@ -220,10 +218,9 @@ public final class Ingestion {
         concat(lit("currency '"), currency, lit("' has no rate in fx_rates")));
   }
 
-  /** Kind in lower case, currency defaulted, and each money column beside its value in the reporting currency. */
+  /** Each money column beside its value in the reporting currency. */
   private Dataset<Row> policiesInReportingCurrency(Dataset<Row> policies, Map<String, BigDecimal> fxRates) {
-    Dataset<Row> out = policies.withColumn("kind", lower(col("kind")))
-        .withColumn("currency", coalesce(upper(col("currency")), lit(reportingCurrency)));
+    Dataset<Row> out = policies;
     for (String money : Schemas.POLICY_MONEY) {
       out = out.withColumn(money + Schemas.REPORTING_SUFFIX, inReporting(col(money), col("currency"), fxRates));
     }
@@ -236,6 +233,8 @@ public final class Ingestion {
   }
 
   private void transactionChecks(RowChecks checks, List<String> services, Map<String, BigDecimal> fxRates) {
+    checks.canonical("currency", currency -> coalesce(upper(currency), lit(reportingCurrency)));
+    checks.canonical("status", status -> coalesce(lower(status), lit("succeeded")));
     Column status = lower(checks.text("status"));
     checks.check(RejectReason.BAD_VALUE, RowChecks.notIn(status, Schemas.TXN_STATUSES),
         concat(lit("status '"), status, lit("' is not one of " + Schemas.TXN_STATUSES)));
@@ -280,6 +279,7 @@ public final class Ingestion {
   }
 
   private static void regionCheck(RowChecks checks) {
+    checks.canonical("region", region -> coalesce(upper(region), lit(Schemas.UNKNOWN_REGION)));
     Column region = upper(checks.text("region"));
     checks.check(RejectReason.BAD_VALUE, region.isNotNull().and(region.rlike(ISO_REGION).unary_$bang()),
         concat(lit("region '"), region, lit("' is not an ISO 3166-1 alpha-2 code")));

@@ -18,7 +18,10 @@ import static org.apache.spark.sql.functions.when;
 import com.outageimpact.schema.ColumnSpec;
 import com.outageimpact.schema.InputSchema;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -65,6 +68,7 @@ public final class RowChecks {
   private final InputSchema schema;
   private final StructType sourceSchema;
   private final List<Check> checks = new ArrayList<>();
+  private final Map<String, UnaryOperator<Column>> canonicalForms = new LinkedHashMap<>();
 
   public RowChecks(InputSchema schema, StructType sourceSchema) {
     this.schema = schema;
@@ -158,6 +162,24 @@ public final class RowChecks {
   public RowChecks check(RejectReason reason, Column failed, Column detail) {
     checks.add(new Check(reason, failed, detail));
     return this;
+  }
+
+  /**
+   * Declares a column's canonical form (its case, its default), as a function of its typed value:
+   * the form in which rows are compared (two copies of a key that differ only in case are the same
+   * row), cached and passed on, so that no later read of the rows works it out again.
+   */
+  public RowChecks canonical(String name, UnaryOperator<Column> form) {
+    canonicalForms.put(name, form);
+    return this;
+  }
+
+  /** The typed rows (the contract columns under their names) with each declared canonical form. */
+  public Dataset<Row> canonicalised(Dataset<Row> typed) {
+    for (Map.Entry<String, UnaryOperator<Column>> form : canonicalForms.entrySet()) {
+      typed = typed.withColumn(form.getKey(), form.getValue().apply(col(form.getKey())));
+    }
+    return typed;
   }
 
   /** The column as trimmed text; blank is null (a column {@link #prepare} adds, for text sources). */

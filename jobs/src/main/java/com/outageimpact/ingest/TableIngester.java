@@ -333,7 +333,7 @@ public final class TableIngester {
     Column raw = rawRow(schema);
     columns.add((rawForAll ? raw : when(failed, raw)).as(RAW));
     columns.add(col(InputReader.SOURCE_FILE));
-    return prepared.select(columns.toArray(Column[]::new)).withColumn(CONTENT, contentHash(schema));
+    return checks.canonicalised(prepared.select(columns.toArray(Column[]::new))).withColumn(CONTENT, contentHash(schema));
   }
 
   /**

@@ -128,6 +128,10 @@ class BadInputCatalogueTest {
       txn("exact-duplicate", "k30", DUPLICATE, t("k30"), t("k30")),
       txn("same-content-other-spelling", "k31", DUPLICATE,
           t("k31", "b1", OK_TIME, "5", "USD", "", ""), t("k31", "b1", "2021-10-04T17:00:00+02:00", "5.000", "USD", "", "")),
+      // Copies are compared in their canonical forms: a status or currency in another case, or left
+      // to its default, is the same content.
+      txn("same-content-other-case", "k98", DUPLICATE,
+          t("k98", "b1", OK_TIME, "7", "usd", "", ""), t("k98", "b1", OK_TIME, "7", "USD", "Succeeded", "")),
       txn("conflicting-duplicate", "k32", "conflicting_duplicate",
           t("k32", "b1", OK_TIME, "10.00", "USD", "", ""), t("k32", "b1", OK_TIME, "99.00", "USD", "", "")),
       txn("hostile-id", "k33", ACCEPTED, t("../../k33/etc")),
