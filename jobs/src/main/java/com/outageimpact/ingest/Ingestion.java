@@ -275,7 +275,9 @@ public final class Ingestion {
    * of 10^12 - 5e-7 already rounds to 10^12.
    */
   static BigDecimal reportingLimit(BigDecimal rate) {
-    return MONEY_CEILING.subtract(new BigDecimal("0.0000005")).divide(rate, 6, RoundingMode.CEILING);
+    int scale = Schemas.MONEY.scale();
+    BigDecimal halfUnit = BigDecimal.valueOf(5, scale + 1); // half of the last place MONEY holds
+    return MONEY_CEILING.subtract(halfUnit).divide(rate, scale, RoundingMode.CEILING);
   }
 
   private static void regionCheck(RowChecks checks) {
