@@ -176,10 +176,19 @@ public final class RowChecks {
 
   /** The typed rows (the contract columns under their names) with each declared canonical form. */
   public Dataset<Row> canonicalised(Dataset<Row> typed) {
-    for (Map.Entry<String, UnaryOperator<Column>> form : canonicalForms.entrySet()) {
-      typed = typed.withColumn(form.getKey(), form.getValue().apply(col(form.getKey())));
+    for (String name : canonicalForms.keySet()) {
+      typed = typed.withColumn(name, inCanonicalForm(name, col(name)));
     }
     return typed;
+  }
+
+  /**
+   * A typed value of column {@code name} in its canonical form (itself when none is declared).
+   * Whatever hashes a key from rows as read must go through this, to match the cached rows' keys.
+   */
+  public Column inCanonicalForm(String name, Column typed) {
+    UnaryOperator<Column> form = canonicalForms.get(name);
+    return form == null ? typed : form.apply(typed);
   }
 
   /** The column as trimmed text; blank is null (a column {@link #prepare} adds, for text sources). */

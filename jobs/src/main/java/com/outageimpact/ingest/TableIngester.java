@@ -279,14 +279,15 @@ public final class TableIngester {
 
   /**
    * The key's hash read from a row as it came ({@link RowChecks#prepare}d, before the checks): its
-   * key columns parsed to their contract types, so it equals the checked rows' {@value #KEY_HASH};
+   * key columns parsed to their contract types, in their canonical forms, so it equals the checked
+   * rows' {@value #KEY_HASH};
    * null when a key column is absent or unparseable.
    */
   private static Column parsedKeyHash(InputSchema schema, RowChecks checks) {
     List<Column> typed = new ArrayList<>();
     Column present = lit(true);
     for (String name : schema.keyColumns()) {
-      Column value = checks.parsed(name).cast(schema.column(name).type());
+      Column value = checks.inCanonicalForm(name, checks.parsed(name).cast(schema.column(name).type()));
       typed.add(value);
       present = present.and(value.isNotNull());
     }

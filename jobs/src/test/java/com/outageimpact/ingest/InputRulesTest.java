@@ -286,6 +286,34 @@ class InputRulesTest {
         "the same copy is kept whatever the file order: " + keptAmounts);
   }
 
+  /**
+   * A key column with a canonical form (fx_rates' currency, upper case) is compared in that form:
+   * {@code EUR} and {@code eur} are one key, and a copy of it at another rate is a conflicting
+   * duplicate with its reject row. The copies are found again by their key's hash, which must be
+   * the canonical key's too, or the reject row goes missing while the counts still add up.
+   */
+  @Test
+  void aKeyInAnotherCaseIsTheSameKeyAndItsConflictingCopyKeepsItsRejectRow() throws Exception {
+    // Either copy may be the one kept (the smaller content hash): the lower-case spelling on each.
+    for (String rates : List.of("EUR,1.16\neur,1.20\n", "eur,1.16\nEUR,1.20\n")) {
+      Path data = scenario("t1,b1,2021-10-04T15:00:00Z,10.00,USD,succeeded,messaging\n",
+          "r1,2021-10-04T17:00:00Z,messaging,US,login,h1\n");
+      Files.writeString(data.resolve("fx_rates.csv"), "currency,rate_to_reporting\n" + rates + "GBP,1.37\n");
+      IngestedData ingested = ingest(data);
+
+      InputCounts fx = ingested.fxRateRows().counts();
+      assertEquals(3, fx.read());
+      assertEquals(2, fx.accepted(), fx.toString());
+      assertEquals(1, fx.conflictingDuplicates(), fx.toString());
+      assertReconciles(fx);
+      List<Row> rejected = rejects("fx_rates");
+      assertEquals(1, rejected.size(), rates + rejected);
+      assertEquals("conflicting_duplicate", rejected.get(0).getAs("reason"));
+      assertEquals(1, ingested.fxRateRows().accepted().filter("currency = 'EUR'").count());
+      dropCaches();
+    }
+  }
+
   /** The bound of the reporting-currency check is the first value whose conversion decimal(18,6) cannot hold. */
   @Test
   void theLargestValueTheReportingCurrencyCanHoldIsExact() {
