@@ -200,7 +200,7 @@ public final class Ingestion {
    */
   private void policyChecks(RowChecks checks, Map<String, BigDecimal> fxRates) {
     checks.canonical("kind", kind -> lower(kind));
-    checks.canonical("currency", currency -> coalesce(upper(currency), lit(reportingCurrency)));
+    checks.canonical("currency", this::currencyOrReporting);
     Column kind = lower(checks.text("kind"));
     checks.check(RejectReason.BAD_VALUE, RowChecks.notIn(kind, Schemas.POLICY_KINDS),
         concat(lit("kind '"), kind, lit("' is not one of " + Schemas.POLICY_KINDS)));
@@ -233,7 +233,7 @@ public final class Ingestion {
   }
 
   private void transactionChecks(RowChecks checks, List<String> services, Map<String, BigDecimal> fxRates) {
-    checks.canonical("currency", currency -> coalesce(upper(currency), lit(reportingCurrency)));
+    checks.canonical("currency", this::currencyOrReporting);
     checks.canonical("status", status -> coalesce(lower(status), lit("succeeded")));
     Column status = lower(checks.text("status"));
     checks.check(RejectReason.BAD_VALUE, RowChecks.notIn(status, Schemas.TXN_STATUSES),
@@ -262,7 +262,7 @@ public final class Ingestion {
     if (limits.isEmpty()) {
       return; // no rate above 1: a value that fits the contract fits converted
     }
-    Column currency = coalesce(upper(checks.text("currency")), lit(reportingCurrency));
+    Column currency = currencyOrReporting(checks.text("currency"));
     Column bound = perCurrency(currency, limits, Schemas.MONEY);
     checks.check(RejectReason.BAD_NUMBER, abs(checks.parsed(money)).geq(bound),
         concat(lit(money + " '"), checks.text(money), lit("' in "), currency,
@@ -297,6 +297,11 @@ public final class Ingestion {
     Column service = checks.text("service");
     checks.check(RejectReason.UNKNOWN_SERVICE, RowChecks.notIn(service, services),
         concat(lit("service '"), service, lit("' is not a component of the graph")));
+  }
+
+  /** A currency in its canonical form: upper case, the reporting currency when absent. */
+  private Column currencyOrReporting(Column currency) {
+    return coalesce(upper(currency), lit(reportingCurrency));
   }
 
   /** The rate of a currency column, inlined from the small rate table (null when unknown). */
