@@ -25,6 +25,8 @@ public final class SparkTestSession {
           .config("spark.sql.adaptive.enabled", "true")
           .config("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true")
           .config(com.outageimpact.common.SparkJobs.HUGE_METHOD_LIMIT, com.outageimpact.common.SparkJobs.HOTSPOT_HUGE_METHOD)
+          // The tests' runs share most of their generated classes (SparkJobs.CODEGEN_CACHE_ENTRIES).
+          .config(com.outageimpact.common.SparkJobs.CODEGEN_CACHE_ENTRIES, com.outageimpact.common.SparkJobs.CODEGEN_CACHE_SIZE)
           .getOrCreate();
     }
     return session;
