@@ -213,9 +213,7 @@ public final class Ingestion {
     checks.check(RejectReason.MISSING_REQUIRED, kind.equalTo("parametric").and(checks.absent("payout_per_hour")),
         lit("payout_per_hour is required for a parametric policy"));
     unknownBusinessCheck(checks);
-    Column currency = upper(checks.text("currency"));
-    checks.check(RejectReason.UNKNOWN_CURRENCY, RowChecks.notIn(currency, List.copyOf(fxRates.keySet())),
-        concat(lit("currency '"), currency, lit("' has no rate in fx_rates")));
+    unknownCurrencyCheck(checks, fxRates);
   }
 
   /** Each money column beside its value in the reporting currency. */
@@ -240,9 +238,7 @@ public final class Ingestion {
         concat(lit("status '"), status, lit("' is not one of " + Schemas.TXN_STATUSES)));
     unknownBusinessCheck(checks);
     serviceCheck(checks, services);
-    Column currency = upper(checks.text("currency"));
-    checks.check(RejectReason.UNKNOWN_CURRENCY, RowChecks.notIn(currency, List.copyOf(fxRates.keySet())),
-        concat(lit("currency '"), currency, lit("' has no rate in fx_rates")));
+    unknownCurrencyCheck(checks, fxRates);
     reportingMoneyCheck(checks, "amount", fxRates);
   }
 
@@ -291,6 +287,13 @@ public final class Ingestion {
     Column business = checks.text("business_id");
     checks.check(RejectReason.UNKNOWN_BUSINESS, col(KNOWN).isNull(),
         concat(lit("business_id '"), business, lit("' is not an accepted business")));
+  }
+
+  /** A currency given must have a rate (an absent one is the reporting currency, whose rate is 1). */
+  private static void unknownCurrencyCheck(RowChecks checks, Map<String, BigDecimal> fxRates) {
+    Column currency = upper(checks.text("currency"));
+    checks.check(RejectReason.UNKNOWN_CURRENCY, RowChecks.notIn(currency, List.copyOf(fxRates.keySet())),
+        concat(lit("currency '"), currency, lit("' has no rate in fx_rates")));
   }
 
   private static void serviceCheck(RowChecks checks, List<String> services) {
