@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
@@ -199,9 +198,9 @@ public final class Ingestion {
    * there is ignored); its currency has a rate.
    */
   private void policyChecks(RowChecks checks, Map<String, BigDecimal> fxRates) {
-    checks.canonical("kind", kind -> lower(kind));
-    checks.canonical("currency", this::currencyOrReporting);
-    Column kind = lower(checks.text("kind"));
+    checks.canonical("kind", kind -> RowChecks.lowerCase(kind, Schemas.POLICY_KINDS));
+    checks.canonical("currency", currency -> currencyOrReporting(currency, fxRates));
+    Column kind = RowChecks.lowerCase(checks.text("kind"), Schemas.POLICY_KINDS);
     checks.check(RejectReason.BAD_VALUE, RowChecks.notIn(kind, Schemas.POLICY_KINDS),
         concat(lit("kind '"), kind, lit("' is not one of " + Schemas.POLICY_KINDS)));
     checks.check(RejectReason.BAD_VALUE, checks.parsed("waiting_period_hours").lt(0),
@@ -231,9 +230,9 @@ public final class Ingestion {
   }
 
   private void transactionChecks(RowChecks checks, List<String> services, Map<String, BigDecimal> fxRates) {
-    checks.canonical("currency", this::currencyOrReporting);
-    checks.canonical("status", status -> coalesce(lower(status), lit("succeeded")));
-    Column status = lower(checks.text("status"));
+    checks.canonical("currency", currency -> currencyOrReporting(currency, fxRates));
+    checks.canonical("status", status -> coalesce(RowChecks.lowerCase(status, Schemas.TXN_STATUSES), lit("succeeded")));
+    Column status = RowChecks.lowerCase(checks.text("status"), Schemas.TXN_STATUSES);
     checks.check(RejectReason.BAD_VALUE, RowChecks.notIn(status, Schemas.TXN_STATUSES),
         concat(lit("status '"), status, lit("' is not one of " + Schemas.TXN_STATUSES)));
     unknownBusinessCheck(checks);
@@ -258,7 +257,7 @@ public final class Ingestion {
     if (limits.isEmpty()) {
       return; // no rate above 1: a value that fits the contract fits converted
     }
-    Column currency = currencyOrReporting(checks.text("currency"));
+    Column currency = currencyOrReporting(checks.text("currency"), fxRates);
     Column bound = perCurrency(currency, limits, Schemas.MONEY);
     checks.check(RejectReason.BAD_NUMBER, abs(checks.parsed(money)).geq(bound),
         concat(lit(money + " '"), checks.text(money), lit("' in "), currency,
@@ -291,7 +290,7 @@ public final class Ingestion {
 
   /** A currency given must have a rate (an absent one is the reporting currency, whose rate is 1). */
   private static void unknownCurrencyCheck(RowChecks checks, Map<String, BigDecimal> fxRates) {
-    Column currency = upper(checks.text("currency"));
+    Column currency = RowChecks.upperCase(checks.text("currency"), fxRates.keySet());
     checks.check(RejectReason.UNKNOWN_CURRENCY, RowChecks.notIn(currency, List.copyOf(fxRates.keySet())),
         concat(lit("currency '"), currency, lit("' has no rate in fx_rates")));
   }
@@ -303,8 +302,8 @@ public final class Ingestion {
   }
 
   /** A currency in its canonical form: upper case, the reporting currency when absent. */
-  private Column currencyOrReporting(Column currency) {
-    return coalesce(upper(currency), lit(reportingCurrency));
+  private Column currencyOrReporting(Column currency, Map<String, BigDecimal> fxRates) {
+    return coalesce(RowChecks.upperCase(currency, fxRates.keySet()), lit(reportingCurrency));
   }
 
   /** The rate of a currency column, inlined from the small rate table (null when unknown). */
