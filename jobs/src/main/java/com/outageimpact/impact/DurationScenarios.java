@@ -3,6 +3,7 @@ package com.outageimpact.impact;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
@@ -11,6 +12,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
+import com.outageimpact.common.DerivedColumns;
 import com.outageimpact.common.PlanLeaves;
 import com.outageimpact.schema.Schemas;
 import java.time.Instant;
@@ -25,6 +27,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * duration_scenarios: the net loss had the outage lasted other lengths, per sector and in total.
@@ -422,12 +425,13 @@ final class DurationScenarios {
   }
 
   /**
-   * Per sector and scenario, what the policies would pay. A business's downtime grows or shrinks
-   * with the incident ({@link #downtimeAt}: the services that recover with the root, that much
-   * earlier or later), taken as one span from its first down instant; its cover is that downtime
-   * past the waiting period. The loss a policy sees is the counterfactual value inside the cover
-   * times the sector's net loss per unit of counterfactual value over the observed hours; a
-   * parametric policy pays its rate for each hour of cover; retention and limit as in insured_impact.
+   * Per sector and scenario, what the policies would pay. A business's down intervals move with the
+   * incident ({@link #movedEnd}: the services that recover with the root end that much earlier or
+   * later, the others stay), and its cover is their union past the waiting period ({@link
+   * Downtime#cover}, as in insured_impact: gaps between the intervals stay gaps). The loss a policy
+   * sees is the counterfactual value inside the cover times the sector's net loss per unit of
+   * counterfactual value over the observed hours; a parametric policy pays its rate for each hour of
+   * cover; retention and limit as in insured_impact.
    */
   private static Map<String, double[][]> insuredLoss(SparkSession spark, Dataset<Row> perBusinessBucket,
       Dataset<Row> covers, Dataset<Row> downIntervals, Map<String, double[]> netPerValue, long from,
@@ -440,48 +444,61 @@ final class DurationScenarios {
     Dataset<Row> perValue = spark.createDataFrame(kappa, new org.apache.spark.sql.types.StructType()
         .add("sector", "string").add("service", "string").add("per_value_0", "double").add("per_value_1", "double")
         .add("per_value_2", "double"));
-    List<Column> downAt = new ArrayList<>(List.of(col("business_id"),
-        org.apache.spark.sql.functions.expr("array_min(transform(intervals, x -> x.down_start))").minus(from)
-            .as("down_offset")));
+    // Per policy and scenario, the cover at the estimate (k = 0) and with the downtime's timing error
+    // (InsuredImpact) either way: a start found that much later (k = 1, less downtime) or earlier
+    // (k = 2, more) ends the waiting period that much later or earlier.
+    String timing = "cast(round(downtime_sd * " + StudentT.Z90 + ") as bigint)";
+    String[] waiting = {"waiting_seconds", "waiting_seconds + " + timing, "greatest(0L, waiting_seconds - " + timing + ")"};
+    DerivedColumns coverAt = DerivedColumns.of();
+    DerivedColumns coverLength = DerivedColumns.of();
     for (int i = 0; i < durations.length; i++) {
-      downAt.add(downtimeAt(durations[i], observedHours).as("downtime_" + i));
+      for (int k = 0; k < waiting.length; k++) {
+        coverAt.put("cover_" + k + "_" + i,
+            Downtime.cover("x.down_start", movedEnd(durations[i], observedHours), waiting[k]).getField("c"));
+        coverLength.put("covered_" + k + "_" + i,
+            expr("aggregate(cover_" + k + "_" + i + ", 0L, (a, c) -> a + (c.e - c.s))").cast("double"));
+      }
     }
-    Dataset<Row> firstDown = downIntervals.select(downAt.toArray(Column[]::new));
-    Dataset<Row> policies = covers.filter(col("downtime_seconds").gt(0))
+    // Small: the policies of businesses that were down, with their intervals (a few each).
+    Dataset<Row> policies = coverLength.addTo(coverAt.addTo(covers.filter(col("downtime_seconds").gt(0))
         .select("policy_id", "business_id", "kind", "waiting_seconds", "retention", "cap", "payout_per_hour",
             "downtime_sd")
-        .join(firstDown, "business_id");
-    Dataset<Row> joined = perBusinessBucket.join(broadcast(policies), "business_id")
+        .join(downIntervals, "business_id")))
+        .drop("intervals");
+    List<String> coverColumns = new ArrayList<>(List.of("policy_id", "business_id"));
+    for (int i = 0; i < durations.length; i++) {
+      for (int k = 0; k < waiting.length; k++) {
+        coverColumns.add("cover_" + k + "_" + i);
+      }
+    }
+    Dataset<Row> joined = perBusinessBucket
+        .join(broadcast(policies.select(coverColumns.stream().map(functions::col).toArray(Column[]::new))),
+            "business_id")
         .join(broadcast(perValue), new String[] {"sector", "service"});
-    Column qStart = col("q").multiply(BUCKET_SECONDS);
+    String bucketStart = "(" + from + "L + q * " + BUCKET_SECONDS + "L)";
     List<Column> sums = new ArrayList<>();
     for (int i = 0; i < durations.length; i++) {
-      Column coverStart = col("down_offset").plus(col("waiting_seconds"));
       // The loss inside the cover at the net loss and at its interval's two ends (j = 0, 1, 2), and
-      // at the estimate with the downtime's timing error either way (j = 3, 4; InsuredImpact).
+      // at the estimate with the downtime's timing error either way (j = 3, 4).
       for (int j = 0; j < ENDS; j++) {
-        Column coverEnd = col("down_offset").plus(withTimingError(i, j));
-        Column overlap = greatest(lit(0.0), least(qStart.plus(BUCKET_SECONDS), coverEnd)
-            .minus(greatest(qStart, coverStart))).divide((double) BUCKET_SECONDS);
+        Column overlap = expr("aggregate(cover_" + timingEnd(j) + "_" + i + ", 0L, (a, c) -> a + greatest(0L,"
+            + " least(" + bucketStart + " + " + BUCKET_SECONDS + "L, c.e) - greatest(" + bucketStart + ", c.s)))")
+            .divide((double) BUCKET_SECONDS);
         sums.add(sum(col("expected").multiply(least(lit(1.0), overlap)).multiply(col("per_value_" + (j < 3 ? j : 0))))
             .as("v_" + j + "_" + i));
       }
     }
-    List<String> keys = new ArrayList<>(List.of("sector", "kind", "waiting_seconds", "retention", "cap",
-        "payout_per_hour", "downtime_sd", "down_offset"));
-    for (int i = 0; i < durations.length; i++) {
-      keys.add("downtime_" + i);
-    }
-    Dataset<Row> perPolicy = joined.groupBy("policy_id", keys.toArray(String[]::new))
-        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+    Dataset<Row> perPolicy = joined.groupBy("policy_id", "sector")
+        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new))
+        .join(broadcast(policies.drop(coverColumns.subList(2, coverColumns.size()).toArray(String[]::new))),
+            "policy_id");
     // At the estimate and at each end of the sector's net loss interval (a payout never falls as
     // the loss grows, and one sector's policies all rest on the same net loss: their ends add up),
     // and at each end of the downtime's timing error.
     List<Column> payouts = new ArrayList<>();
     for (int j = 0; j < ENDS; j++) {
       for (int i = 0; i < durations.length; i++) {
-        Column down = withTimingError(i, j);
-        Column coveredSeconds = greatest(lit(0.0), down.minus(col("waiting_seconds")));
+        Column coveredSeconds = col("covered_" + timingEnd(j) + "_" + i);
         Column amount = when(col("kind").equalTo("parametric"),
             col("payout_per_hour").multiply(coveredSeconds).divide(3600.0))
             .otherwise(col("v_" + j + "_" + i));
@@ -506,26 +523,18 @@ final class DurationScenarios {
   }
 
   /**
-   * A business's downtime (seconds) had the incident lasted {@code hours}: the union of its down
-   * intervals, those that move with the root's repair ending that much earlier or later (one cut to
-   * nothing drops out), the others (services that came back on their own) as observed.
+   * A down interval's end (SQL over the element {@code x}) had the incident lasted {@code hours}:
+   * an interval that moves with the root's repair ends that much earlier or later (one cut to
+   * nothing adds nothing), the others (services that came back on their own) as observed.
    */
-  static Column downtimeAt(double hours, double observedHours) {
+  static String movedEnd(double hours, double observedHours) {
     long shift = Math.round((hours - observedHours) * 3600);
-    return ImpactStage.unionSeconds("x.down_start",
-        "case when x.moves then greatest(x.down_start, x.down_end + (" + shift + "L)) else x.down_end end");
+    return "case when x.moves then greatest(x.down_start, x.down_end + (" + shift + "L)) else x.down_end end";
   }
 
-  /**
-   * The downtime at scenario {@code i} ({@link #downtimeAt}); for end {@code j} 3 and 4, shorter
-   * and longer by the downtime's timing error (InsuredImpact).
-   */
-  private static Column withTimingError(int i, int j) {
-    Column down = col("downtime_" + i);
-    if (j >= 3) {
-      down = down.plus(col("downtime_sd").multiply(j == 3 ? -StudentT.Z90 : StudentT.Z90));
-    }
-    return greatest(lit(0.0), down);
+  /** Which cover end {@code j} is measured on: the estimate's (0) for the net loss's ends, else the timing's. */
+  private static int timingEnd(int j) {
+    return j < 3 ? 0 : j - 2;
   }
 
   /** Parses a list of durations in hours, e.g. {@code 1,2,4,8,12,24,48}. */

@@ -184,8 +184,8 @@ public final class ImpactStage {
               .as("intervals"));
       Dataset<Row> downtime = downByBusiness
           .select(col("business_id"),
-              unionSeconds("x.down_start", "x.down_end").divide(60.0).as("downtime_minutes"),
-              unionSeconds("greatest(x.down_start, " + month[0] + "L)", "least(x.down_end, " + month[1] + "L)")
+              Downtime.unionSeconds("x.down_start", "x.down_end").divide(60.0).as("downtime_minutes"),
+              Downtime.unionSeconds("greatest(x.down_start, " + month[0] + "L)", "least(x.down_end, " + month[1] + "L)")
                   .as("month_downtime_seconds"));
 
       Dataset<Row> perBusiness = Breakdowns.aggregate(streams.groupBy("business_id"),
@@ -288,12 +288,6 @@ public final class ImpactStage {
   }
 
   /**
-   * Seconds covered by the union of {@code intervals} (structs of down_start, down_end), each
-   * taken as [from, to) by the given SQL over {@code x}: a sweep over the intervals sorted by
-   * start, counting only what extends past the furthest end so far. Clipping an interval keeps the
-   * order by start, and an empty one (to before from) adds nothing.
-   */
-  /**
    * Each down service's detected interval and how sure its boundaries are ({@link BoundaryTiming}):
    * the evidence is its failed attempts in the incident (from the streams) and its reports across
    * regions.
@@ -322,12 +316,6 @@ public final class ImpactStage {
           BoundaryTiming.sdSeconds(bucketSeconds, evidence, end - start), !staysPut.contains(i.component())));
     }
     return rows;
-  }
-
-  static Column unionSeconds(String from, String to) {
-    return expr("aggregate(array_sort(intervals), named_struct('e', 0L, 't', 0L),"
-        + " (acc, x) -> named_struct('e', greatest(acc.e, " + to + "),"
-        + " 't', acc.t + greatest(0L, " + to + " - greatest(acc.e, " + from + "))), acc -> acc.t)");
   }
 
   /** The highest credit_pct of the business's tier that its availability falls below (0 when none). */

@@ -211,17 +211,8 @@ public final class InsuredImpact {
    * seconds so far and the furthest end so far), keeping what comes after the waiting period.
    */
   static Dataset<Row> covers(Dataset<Row> policies, Dataset<Row> downIntervals) {
-    String sweep = "aggregate(array_sort(coalesce(intervals, array())),"
-        + " named_struct('e', 0L, 't', 0L, 'c', cast(array() as array<struct<s:bigint,e:bigint>>)),"
-        + " (acc, x) -> named_struct("
-        + "  'e', greatest(acc.e, x.down_end),"
-        + "  't', acc.t + greatest(0L, x.down_end - greatest(acc.e, x.down_start)),"
-        + "  'c', case when x.down_end > greatest(acc.e, x.down_start) + greatest(0L, waiting_seconds - acc.t)"
-        + "    then array_append(acc.c, named_struct('s', greatest(acc.e, x.down_start)"
-        + "      + greatest(0L, waiting_seconds - acc.t), 'e', x.down_end))"
-        + "    else acc.c end))";
     Dataset<Row> swept = DerivedColumns.of()
-        .put("swept", expr(sweep))
+        .put("swept", Downtime.cover("x.down_start", "x.down_end", "waiting_seconds"))
         .addTo(policies.select(col("policy_id"), col("business_id"), col("kind"), col("waiting_period_hours"),
                 col("retention_reporting").cast("double").as("retention"),
                 col("limit_reporting").cast("double").as("cap"),

@@ -59,8 +59,8 @@ class DowntimeUnionTest {
         .add("down_start", DataTypes.LongType).add("down_end", DataTypes.LongType));
     List<Row> result = down.groupBy("business_id")
         .agg(collect_list(struct(col("down_start"), col("down_end"))).as("intervals"))
-        .select(col("business_id"), ImpactStage.unionSeconds("x.down_start", "x.down_end").as("all"),
-            ImpactStage.unionSeconds("greatest(x.down_start, " + month[0] + "L)",
+        .select(col("business_id"), Downtime.unionSeconds("x.down_start", "x.down_end").as("all"),
+            Downtime.unionSeconds("greatest(x.down_start, " + month[0] + "L)",
                 "least(x.down_end, " + month[1] + "L)").as("in_month"))
         .collectAsList();
     assertEquals(40, result.size());
@@ -74,6 +74,60 @@ class DowntimeUnionTest {
       crossing += inMonth > 0 && inMonth < all ? 1 : 0;
     }
     assertTrue(crossing >= 5, "too few businesses with downtime on both sides: " + crossing);
+  }
+
+  /**
+   * A cover is the union's seconds past the first {@code waiting} of them, gaps kept: each minute of
+   * the cover's intervals, and only those, is down with at least the waiting period of downtime
+   * before it.
+   */
+  @Test
+  void aCoverIsTheDowntimePastTheWaitingPeriodMinuteByMinute() {
+    SplittableRandom rng = new SplittableRandom(11);
+    long base = Instant.parse("2021-10-04T00:00:00Z").getEpochSecond();
+    List<Row> rows = new ArrayList<>();
+    List<long[][]> truth = new ArrayList<>();
+    for (int business = 0; business < 40; business++) {
+      int n = 1 + rng.nextInt(5);
+      long[][] intervals = new long[n][];
+      for (int i = 0; i < n; i++) {
+        long start = base + 60L * rng.nextInt(900);
+        intervals[i] = new long[] {start, start + 60L * (1 + rng.nextInt(240))};
+        rows.add(RowFactory.create("b" + business, start, intervals[i][1], 60L * 30 * (business % 8)));
+      }
+      truth.add(intervals);
+    }
+    List<Row> result = spark.createDataFrame(rows, new StructType().add("business_id", DataTypes.StringType)
+            .add("down_start", DataTypes.LongType).add("down_end", DataTypes.LongType)
+            .add("waiting_seconds", DataTypes.LongType))
+        .groupBy("business_id", "waiting_seconds")
+        .agg(collect_list(struct(col("down_start"), col("down_end"))).as("intervals"))
+        .select(col("business_id"), col("waiting_seconds"),
+            Downtime.cover("x.down_start", "x.down_end", "waiting_seconds").as("swept"))
+        .collectAsList();
+    assertEquals(40, result.size());
+    int gaps = 0;
+    for (Row r : result) {
+      long[][] intervals = truth.get(Integer.parseInt(r.getString(0).substring(1)));
+      Row swept = r.getStruct(2);
+      assertEquals(covered(intervals, Long.MIN_VALUE, Long.MAX_VALUE), swept.getLong(swept.fieldIndex("t")));
+      List<Row> cover = swept.getList(swept.fieldIndex("c"));
+      gaps += cover.size() > 1 ? 1 : 0;
+      long before = 0;
+      for (long t = base; t < base + 60L * 1200; t += 60) {
+        boolean down = false;
+        for (long[] i : intervals) {
+          down |= i[0] <= t && t < i[1];
+        }
+        boolean inCover = false;
+        for (Row c : cover) {
+          inCover |= c.getLong(0) <= t && t < c.getLong(1);
+        }
+        assertEquals(down && before >= r.getLong(1), inCover, r.getString(0) + " at minute " + (t - base) / 60);
+        before += down ? 60 : 0;
+      }
+    }
+    assertTrue(gaps >= 5, "too few covers with a gap: " + gaps);
   }
 
   /** Minutes covered by any interval within [from, to), counted minute by minute, in seconds. */

@@ -138,14 +138,61 @@ class DurationScenariosTest {
     assertEquals(350.0, insured.get(4.0), 1e-6, "10:00-14:00");
   }
 
+  /**
+   * A cover has the gaps the business's downtime has, at every duration, as in insured_impact.
+   * Observed for three hours: the explained service down from 10:00 to 11:00, the unexplained one
+   * from 12:00 to 13:00; the baseline carries 100 a quarter-hour on each service until noon and 300
+   * after; an indemnity policy waits an hour and a half. Each service carries half of retail's net
+   * loss of 1,000 over its observed hour: 1.25 per unit of the explained service's value, 500 / 1,200
+   * of the unexplained one's. At three hours the cover is 12:30 to 13:00: 2 quarter-hours x 300 x
+   * (1.25 + 5 / 12) = 1,000 (one span from the first down instant would put it at 11:30 to 12:00,
+   * where the business was up: 333.33). At two hours the explained interval is gone and the hour
+   * left does not reach the wait; at four the downtime is 10:00 to 13:00 without a gap, its cover
+   * 11:30 to 13:00: 333.33 + 2,000.
+   */
+  @Test
+  void aCoverKeepsTheGapsOfTheDowntimeAtEveryDuration() {
+    Map<String, Instant[]> spans = new LinkedHashMap<>();
+    spans.put("explained", new Instant[] {ORIGIN, ORIGIN.plus(Duration.ofHours(1))});
+    spans.put("unexplained", new Instant[] {ORIGIN.plus(Duration.ofHours(2)), ORIGIN.plus(Duration.ofHours(3))});
+    StructType interval = new StructType().add("down_start", "long").add("down_end", "long")
+        .add("boundary_sd", "double").add("moves", "boolean");
+    long at = ORIGIN.getEpochSecond();
+    Dataset<Row> down = spark.createDataFrame(List.of(RowFactory.create("b1", List.of(
+            RowFactory.create(at, at + 3600, 0.0, true),
+            RowFactory.create(at + 7200, at + 10800, 0.0, false)))),
+        new StructType().add("business_id", "string").add("intervals", DataTypes.createArrayType(interval)));
+    Dataset<Row> policies = spark.createDataFrame(List.of(RowFactory.create("p1", "b1", "indemnity", 1.5, null, null,
+            null)),
+        new StructType().add("policy_id", "string").add("business_id", "string").add("kind", "string")
+            .add("waiting_period_hours", "double").add("retention_reporting", Schemas.MONEY)
+            .add("limit_reporting", Schemas.MONEY).add("payout_per_hour_reporting", Schemas.MONEY));
+    Map<Double, Double> insured = new HashMap<>();
+    for (Row r : DurationScenarios.compute(spark, twoHitStreams(), oneBusiness(), retailSector(),
+            baselineTransactions(16, quarter -> quarter < 8 ? 100 : 300), spans, Set.of("unexplained"), ORIGIN, 3.0,
+            new double[] {2.0, 3.0, 4.0}, 2, InsuredImpact.covers(policies, down), down, "i1")
+        .filter(functions.col("sector").equalTo("retail")).collectAsList()) {
+      insured.put(r.<Double>getAs("duration_hours"), r.<Double>getAs("insured_loss"));
+    }
+    assertEquals(0.0, insured.get(2.0), 1e-6, "10:00-10:00 and 12:00-13:00");
+    assertEquals(1000.0, insured.get(3.0), 1e-6, "10:00-11:00 and 12:00-13:00");
+    assertEquals(1000.0 / 3 + 2000.0, insured.get(4.0), 1e-6, "10:00-12:00 and 12:00-13:00");
+  }
+
   /** b1's baseline: 100 in every quarter-hour from the origin, in each of the two weeks before, on both services. */
   private Dataset<Row> baselineTransactions(int quarters) {
+    return baselineTransactions(quarters, quarter -> 100);
+  }
+
+  /** b1's baseline: {@code amount} of the quarter-hour from the origin, in each of the two weeks before, on both services. */
+  private Dataset<Row> baselineTransactions(int quarters, java.util.function.IntUnaryOperator amount) {
     List<Row> transactions = new ArrayList<>();
     for (int week = 1; week <= 2; week++) {
       for (int quarter = 0; quarter < quarters; quarter++) {
         for (String service : List.of("explained", "unexplained")) {
           Instant at = ORIGIN.minus(Duration.ofDays(7L * week)).plus(Duration.ofMinutes(15L * quarter + 1));
-          transactions.add(RowFactory.create("b1", service, Timestamp.from(at), "succeeded", new BigDecimal("100")));
+          transactions.add(RowFactory.create("b1", service, Timestamp.from(at), "succeeded",
+              BigDecimal.valueOf(amount.applyAsInt(quarter))));
         }
       }
     }
