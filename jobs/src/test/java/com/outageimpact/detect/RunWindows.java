@@ -45,6 +45,7 @@ public final class RunWindows {
         .filter(functions.col("region").equalTo(ReportSeries.ALL_REGIONS)).collectAsList()) {
       windows.put(w.getAs("service"), w);
     }
+    List<Row> failures = failedAttempts(spark, data);
     List<String> problems = new ArrayList<>();
     for (JsonNode c : truth.get("components")) {
       if (!"service".equals(c.get("kind").asText()) || "up".equals(c.get("state").asText())) {
@@ -58,7 +59,7 @@ public final class RunWindows {
       }
       Instant trueStart = Instant.parse(c.get("impact_start").asText());
       Instant trueEnd = Instant.parse(c.get("impact_end").asText());
-      double perMinute = failuresPerMinute(spark, data, service, trueStart, trueEnd);
+      double perMinute = failuresPerMinute(failures, service, trueStart, trueEnd);
       double allowance = perMinute > 0 ? 3 / perMinute : Double.POSITIVE_INFINITY;
       double startTolerance = Math.max(START_TOLERANCE_MINUTES, allowance);
       double endTolerance = Math.max(END_TOLERANCE_MINUTES, allowance);
@@ -81,16 +82,31 @@ public final class RunWindows {
     return problems;
   }
 
-  /** The generated failed and timed-out attempts through {@code service} a minute over [from, to). */
-  static double failuresPerMinute(SparkSession spark, Path data, String service, Instant from, Instant to) {
-    long failures = spark.read().option("header", true).csv(data.resolve("transactions").toString())
-        .filter(functions.col("service").equalTo(service)
-            .and(functions.col("status").isin("failed", "timeout"))
-            .and(functions.col("occurred_at").geq(from.toString()))
-            .and(functions.col("occurred_at").lt(to.toString())))
-        .dropDuplicates("txn_id")
+  /**
+   * The generated failed and timed-out attempts (service, occurred_at as written, txn_id): a few
+   * thousand rows, read once for all services.
+   */
+  static List<Row> failedAttempts(SparkSession spark, Path data) {
+    return spark.read().option("header", true).csv(data.resolve("transactions").toString())
+        .filter(functions.col("status").isin("failed", "timeout"))
+        .select("service", "occurred_at", "txn_id")
+        .collectAsList();
+  }
+
+  /**
+   * The failed and timed-out attempts through {@code service} a minute over [from, to), each
+   * {@code txn_id} once (the timestamps compared as written, ISO-8601 UTC text).
+   */
+  static double failuresPerMinute(List<Row> failures, String service, Instant from, Instant to) {
+    String start = from.toString();
+    String end = to.toString();
+    long count = failures.stream()
+        .filter(r -> service.equals(r.getString(0)) && r.getString(1) != null
+            && r.getString(1).compareTo(start) >= 0 && r.getString(1).compareTo(end) < 0)
+        .map(r -> r.getString(2))
+        .distinct()
         .count();
-    return failures / ((to.getEpochSecond() - from.getEpochSecond()) / 60.0);
+    return count / ((to.getEpochSecond() - from.getEpochSecond()) / 60.0);
   }
 
   private static double minutes(Instant truth, Timestamp detected) {
