@@ -121,6 +121,17 @@ public final class TableIngester {
     List<Column> cachedColumns = new ArrayList<>(List.of(columns(schema.columnNames())));
     cachedColumns.addAll(List.of(col(REASON), col(CHECK), col(SOURCE_ROW), col(RAW),
         when(col(REASON).isNotNull(), col(InputReader.SOURCE_FILE)).as(InputReader.SOURCE_FILE)));
+    // Every row read is counted once, by outcome (an empty input gives zeros), as the first action
+    // over the cache, which fills it: no read of its own. Accepted rows are counted with every copy
+    // of a repeated key; those copies are taken off below, from the repeated keys' small groups.
+    List<RejectReason> reasons = checks.possibleReasons();
+    List<Column> byOutcome = new ArrayList<>();
+    byOutcome.add(count(lit(1)));
+    byOutcome.add(count(when(col(REASON).isNull(), lit(1))));
+    for (RejectReason reason : reasons) {
+      byOutcome.add(count(when(col(REASON).equalTo(reason.code()), lit(1))));
+    }
+    Row outcomes;
     Dataset<Row> marked;
     if (opened.format() == InputFormat.PARQUET && readByEveryStage) {
       // Parquet reads the key columns alone, cheaply: the repeated keys first, then each row is
@@ -152,17 +163,19 @@ public final class TableIngester {
       // From here on, and in every later stage, the rows are read as the cache itself: the plan
       // that read and checked them is not analysed again by every query (PlanLeaves).
       marked = PlanLeaves.overCache(cached);
+      outcomes = countOutcomes(opened, marked, byOutcome);
     } else {
       // A text input would be parsed whole to find its keys, and an input read by few later
       // queries gains little from marks stored in the cache, so the input is read once: the rows
-      // are cached with their key's hash, the repeated keys found from the cache (the job that
-      // finds them fills it), and every read of the cache marks the rows by a join to them.
+      // are cached with their key's hash, the repeated keys found from the cache, and every read
+      // of the cache marks the rows by a join to them.
       // Parsing the text twice cost more than the join on every later read (docs/benchmarks.md).
       cachedColumns.add(keyHash);
       Dataset<Row> cached = checked(opened, checks, false).select(cachedColumns.toArray(Column[]::new))
           .persist(StorageLevel.MEMORY_AND_DISK());
       kept.add(cached);
       Dataset<Row> cachedRows = PlanLeaves.overCache(cached);
+      outcomes = countOutcomes(opened, cachedRows, byOutcome);
       Dataset<Row> repeatedKeys = repeatedKeys(cachedRows.select(col(KEY_HASH)), kept);
       long repeatedKeyCount = readingInput(opened, repeatedKeys::count);
       marked = repeatedKeyCount == 0
@@ -170,19 +183,8 @@ public final class TableIngester {
           : cachedRows.join(PlanLeaves.overCache(repeatedKeys), KEY_HASH, "left");
     }
 
-    // Every row read is counted once, by outcome (an empty input gives zeros). On the Parquet
-    // path this is the first action over the cache, and fills it.
-    List<RejectReason> reasons = checks.possibleReasons();
-    List<Column> byOutcome = new ArrayList<>();
-    byOutcome.add(count(lit(1)));
-    byOutcome.add(count(when(col(REASON).isNull().and(col(REPEATED).isNull()), lit(1))));
-    for (RejectReason reason : reasons) {
-      byOutcome.add(count(when(col(REASON).equalTo(reason.code()), lit(1))));
-    }
-    Row outcomes = readingInput(opened,
-        () -> marked.agg(byOutcome.get(0), byOutcome.subList(1, byOutcome.size()).toArray(Column[]::new)).first());
     long read = outcomes.getLong(0);
-    long unrepeatedAccepted = outcomes.getLong(1);
+    long acceptedCopies = outcomes.getLong(1);
     Map<String, Long> rejectedByReason = new LinkedHashMap<>();
     long rejected = 0;
     for (int i = 0; i < reasons.size(); i++) {
@@ -209,8 +211,9 @@ public final class TableIngester {
     Dataset<Row> perKey = repeatedGroups.filter(col(REASON).isNull()).groupBy(keys).agg(min(CONTENT).as(KEPT),
         min_by(col(COPIES), col(CONTENT)).as(KEPT_COPIES), sum(COPIES).as(KEY_COPIES));
     Row keyCounts = perKey.agg(count(lit(1)), sum(col(KEPT_COPIES).minus(1)),
-        sum(col(KEY_COPIES).minus(col(KEPT_COPIES)))).first();
-    long accepted = unrepeatedAccepted + keyCounts.getLong(0);
+        sum(col(KEY_COPIES).minus(col(KEPT_COPIES))), sum(KEY_COPIES)).first();
+    long repeatedAcceptedCopies = keyCounts.isNullAt(3) ? 0 : keyCounts.getLong(3);
+    long accepted = acceptedCopies - repeatedAcceptedCopies + keyCounts.getLong(0);
     long duplicates = keyCounts.isNullAt(1) ? 0 : keyCounts.getLong(1);
     long conflicting = keyCounts.isNullAt(2) ? 0 : keyCounts.getLong(2);
 
@@ -383,6 +386,12 @@ public final class TableIngester {
     }
     return checks.prepare(rejected.select(columns.toArray(Column[]::new)))
         .withColumn(DETAIL, checks.detailOf(col(CHECK)));
+  }
+
+  /** The outcome counts ({@code byOutcome}) over the cached rows: one row, read with the input's errors. */
+  private static Row countOutcomes(InputReader.Opened opened, Dataset<Row> cachedRows, List<Column> byOutcome) {
+    return readingInput(opened,
+        () -> cachedRows.agg(byOutcome.get(0), byOutcome.subList(1, byOutcome.size()).toArray(Column[]::new)).first());
   }
 
   private static Column[] columns(List<String> names) {
