@@ -64,7 +64,7 @@ public final class TableIngester {
   private static final String SOURCE_ROW = "_source_row";
   private static final String RAW = "_raw";
   /** Whether Spark compresses a cached table's column batches (default true). */
-  private static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
+  static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
   private static final String CONTENT = "_content";
   private static final String REPEATED = "_repeated";
   private static final String KEY_HASH = "_key_hash";
@@ -406,7 +406,7 @@ public final class TableIngester {
    * the session when the table is cached, so it is set around that call; a value the user set
    * explicitly wins.
    */
-  private static Dataset<Row> cache(Dataset<Row> rows, boolean compressed) {
+  static Dataset<Row> cache(Dataset<Row> rows, boolean compressed) {
     RuntimeConfig conf = rows.sparkSession().conf();
     boolean chosen = !conf.contains(CACHE_COMPRESSED);
     if (chosen) {
