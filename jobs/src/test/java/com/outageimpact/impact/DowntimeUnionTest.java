@@ -41,19 +41,12 @@ class DowntimeUnionTest {
     long[] month = ImpactStage.monthBounds(Instant.parse("2021-10-15T00:00:00Z"));
     // Intervals in minutes around the month's end, so that many cross it.
     long base = month[1] - 600 * 60;
-    SplittableRandom rng = new SplittableRandom(5);
+    List<long[][]> truth = randomIntervals(5, base);
     List<Row> rows = new ArrayList<>();
-    List<long[][]> truth = new ArrayList<>();
-    for (int business = 0; business < 40; business++) {
-      int n = 1 + rng.nextInt(5);
-      long[][] intervals = new long[n][];
-      for (int i = 0; i < n; i++) {
-        long start = base + 60L * rng.nextInt(900);
-        long end = start + 60L * (1 + rng.nextInt(240));
-        intervals[i] = new long[] {start, end};
-        rows.add(RowFactory.create("b" + business, start, end));
+    for (int business = 0; business < truth.size(); business++) {
+      for (long[] i : truth.get(business)) {
+        rows.add(RowFactory.create("b" + business, i[0], i[1]));
       }
-      truth.add(intervals);
     }
     Dataset<Row> down = spark.createDataFrame(rows, new StructType().add("business_id", DataTypes.StringType)
         .add("down_start", DataTypes.LongType).add("down_end", DataTypes.LongType));
@@ -83,19 +76,13 @@ class DowntimeUnionTest {
    */
   @Test
   void aCoverIsTheDowntimePastTheWaitingPeriodMinuteByMinute() {
-    SplittableRandom rng = new SplittableRandom(11);
     long base = Instant.parse("2021-10-04T00:00:00Z").getEpochSecond();
+    List<long[][]> truth = randomIntervals(11, base);
     List<Row> rows = new ArrayList<>();
-    List<long[][]> truth = new ArrayList<>();
-    for (int business = 0; business < 40; business++) {
-      int n = 1 + rng.nextInt(5);
-      long[][] intervals = new long[n][];
-      for (int i = 0; i < n; i++) {
-        long start = base + 60L * rng.nextInt(900);
-        intervals[i] = new long[] {start, start + 60L * (1 + rng.nextInt(240))};
-        rows.add(RowFactory.create("b" + business, start, intervals[i][1], 60L * 30 * (business % 8)));
+    for (int business = 0; business < truth.size(); business++) {
+      for (long[] i : truth.get(business)) {
+        rows.add(RowFactory.create("b" + business, i[0], i[1], 60L * 30 * (business % 8)));
       }
-      truth.add(intervals);
     }
     List<Row> result = spark.createDataFrame(rows, new StructType().add("business_id", DataTypes.StringType)
             .add("down_start", DataTypes.LongType).add("down_end", DataTypes.LongType)
@@ -128,6 +115,24 @@ class DowntimeUnionTest {
       }
     }
     assertTrue(gaps >= 5, "too few covers with a gap: " + gaps);
+  }
+
+  /**
+   * 40 businesses' down intervals, 1 to 5 each, whole minutes: each starts within 15 hours of
+   * {@code base} and lasts 1 to 240 minutes, so that many overlap and some leave gaps.
+   */
+  private static List<long[][]> randomIntervals(long seed, long base) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<long[][]> businesses = new ArrayList<>();
+    for (int business = 0; business < 40; business++) {
+      long[][] intervals = new long[1 + rng.nextInt(5)][];
+      for (int i = 0; i < intervals.length; i++) {
+        long start = base + 60L * rng.nextInt(900);
+        intervals[i] = new long[] {start, start + 60L * (1 + rng.nextInt(240))};
+      }
+      businesses.add(intervals);
+    }
+    return businesses;
   }
 
   /** Minutes covered by any interval within [from, to), counted minute by minute, in seconds. */

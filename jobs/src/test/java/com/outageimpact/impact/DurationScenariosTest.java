@@ -114,25 +114,8 @@ class DurationScenariosTest {
     Map<String, Instant[]> spans = new LinkedHashMap<>();
     spans.put("explained", new Instant[] {ORIGIN, ORIGIN.plus(Duration.ofHours(2))});
     spans.put("unexplained", new Instant[] {ORIGIN.plus(Duration.ofMinutes(30)), ORIGIN.plus(Duration.ofMinutes(90))});
-    StructType interval = new StructType().add("down_start", "long").add("down_end", "long")
-        .add("boundary_sd", "double").add("moves", "boolean");
-    long at = ORIGIN.getEpochSecond();
-    Dataset<Row> down = spark.createDataFrame(List.of(RowFactory.create("b1", List.of(
-            RowFactory.create(at, at + 7200, 0.0, true),
-            RowFactory.create(at + 1800, at + 5400, 0.0, false)))),
-        new StructType().add("business_id", "string").add("intervals", DataTypes.createArrayType(interval)));
-    Dataset<Row> policies = spark.createDataFrame(List.of(RowFactory.create("p1", "b1", "parametric", 0.5, null, null,
-            new BigDecimal("100"))),
-        new StructType().add("policy_id", "string").add("business_id", "string").add("kind", "string")
-            .add("waiting_period_hours", "double").add("retention_reporting", Schemas.MONEY)
-            .add("limit_reporting", Schemas.MONEY).add("payout_per_hour_reporting", Schemas.MONEY));
-    Map<Double, Double> insured = new HashMap<>();
-    for (Row r : DurationScenarios.compute(spark, twoHitStreams(), oneBusiness(), retailSector(),
-            baselineTransactions(16), spans, Set.of("unexplained"), ORIGIN, 2.0, new double[] {0.5, 1.0, 4.0}, 2,
-            InsuredImpact.covers(policies, down), down, "i1")
-        .filter(functions.col("sector").equalTo("retail")).collectAsList()) {
-      insured.put(r.<Double>getAs("duration_hours"), r.<Double>getAs("insured_loss"));
-    }
+    Map<Double, Double> insured = retailInsuredLoss(spans, baselineTransactions(16), 2.0, new double[] {0.5, 1.0, 4.0},
+        downIntervals(new long[] {0, 7200}, new long[] {1800, 5400}), "parametric", 0.5, new BigDecimal("100"));
     assertEquals(100.0, insured.get(0.5), 1e-6, "10:00-10:30 and 10:30-11:30");
     assertEquals(100.0, insured.get(1.0), 1e-6, "10:00-11:30");
     assertEquals(350.0, insured.get(4.0), 1e-6, "10:00-14:00");
@@ -155,28 +138,48 @@ class DurationScenariosTest {
     Map<String, Instant[]> spans = new LinkedHashMap<>();
     spans.put("explained", new Instant[] {ORIGIN, ORIGIN.plus(Duration.ofHours(1))});
     spans.put("unexplained", new Instant[] {ORIGIN.plus(Duration.ofHours(2)), ORIGIN.plus(Duration.ofHours(3))});
+    Map<Double, Double> insured = retailInsuredLoss(spans, baselineTransactions(16, quarter -> quarter < 8 ? 100 : 300),
+        3.0, new double[] {2.0, 3.0, 4.0}, downIntervals(new long[] {0, 3600}, new long[] {7200, 10800}), "indemnity",
+        1.5, null);
+    assertEquals(0.0, insured.get(2.0), 1e-6, "10:00-10:00 and 12:00-13:00");
+    assertEquals(1000.0, insured.get(3.0), 1e-6, "10:00-11:00 and 12:00-13:00");
+    assertEquals(1000.0 / 3 + 2000.0, insured.get(4.0), 1e-6, "10:00-12:00 and 12:00-13:00");
+  }
+
+  /**
+   * b1's down intervals, seconds from the origin: the explained service's (it moves with the root's
+   * repair), then the unexplained one's (it stays).
+   */
+  private Dataset<Row> downIntervals(long[] explained, long[] unexplained) {
     StructType interval = new StructType().add("down_start", "long").add("down_end", "long")
         .add("boundary_sd", "double").add("moves", "boolean");
     long at = ORIGIN.getEpochSecond();
-    Dataset<Row> down = spark.createDataFrame(List.of(RowFactory.create("b1", List.of(
-            RowFactory.create(at, at + 3600, 0.0, true),
-            RowFactory.create(at + 7200, at + 10800, 0.0, false)))),
+    return spark.createDataFrame(List.of(RowFactory.create("b1", List.of(
+            RowFactory.create(at + explained[0], at + explained[1], 0.0, true),
+            RowFactory.create(at + unexplained[0], at + unexplained[1], 0.0, false)))),
         new StructType().add("business_id", "string").add("intervals", DataTypes.createArrayType(interval)));
-    Dataset<Row> policies = spark.createDataFrame(List.of(RowFactory.create("p1", "b1", "indemnity", 1.5, null, null,
-            null)),
+  }
+
+  /**
+   * Retail's insured loss at each duration, with one policy of b1's ({@code kind}, waiting
+   * {@code waitingHours}, paying {@code perHour} an hour when parametric), the unexplained service
+   * staying put.
+   */
+  private Map<Double, Double> retailInsuredLoss(Map<String, Instant[]> spans, Dataset<Row> baseline,
+      double observedHours, double[] durations, Dataset<Row> down, String kind, double waitingHours,
+      BigDecimal perHour) {
+    Dataset<Row> policies = spark.createDataFrame(List.of(RowFactory.create("p1", "b1", kind, waitingHours, null, null,
+            perHour)),
         new StructType().add("policy_id", "string").add("business_id", "string").add("kind", "string")
             .add("waiting_period_hours", "double").add("retention_reporting", Schemas.MONEY)
             .add("limit_reporting", Schemas.MONEY).add("payout_per_hour_reporting", Schemas.MONEY));
     Map<Double, Double> insured = new HashMap<>();
-    for (Row r : DurationScenarios.compute(spark, twoHitStreams(), oneBusiness(), retailSector(),
-            baselineTransactions(16, quarter -> quarter < 8 ? 100 : 300), spans, Set.of("unexplained"), ORIGIN, 3.0,
-            new double[] {2.0, 3.0, 4.0}, 2, InsuredImpact.covers(policies, down), down, "i1")
+    for (Row r : DurationScenarios.compute(spark, twoHitStreams(), oneBusiness(), retailSector(), baseline, spans,
+            Set.of("unexplained"), ORIGIN, observedHours, durations, 2, InsuredImpact.covers(policies, down), down, "i1")
         .filter(functions.col("sector").equalTo("retail")).collectAsList()) {
       insured.put(r.<Double>getAs("duration_hours"), r.<Double>getAs("insured_loss"));
     }
-    assertEquals(0.0, insured.get(2.0), 1e-6, "10:00-10:00 and 12:00-13:00");
-    assertEquals(1000.0, insured.get(3.0), 1e-6, "10:00-11:00 and 12:00-13:00");
-    assertEquals(1000.0 / 3 + 2000.0, insured.get(4.0), 1e-6, "10:00-12:00 and 12:00-13:00");
+    return insured;
   }
 
   /** b1's baseline: 100 in every quarter-hour from the origin, in each of the two weeks before, on both services. */
