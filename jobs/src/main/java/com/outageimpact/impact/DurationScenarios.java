@@ -3,11 +3,13 @@ package com.outageimpact.impact;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
@@ -451,12 +453,22 @@ final class DurationScenarios {
     String[] waiting = {"waiting_seconds", "waiting_seconds + " + timing, "greatest(0L, waiting_seconds - " + timing + ")"};
     DerivedColumns coverAt = DerivedColumns.of();
     DerivedColumns coverLength = DerivedColumns.of();
+    DerivedColumns interval = DerivedColumns.of();
+    List<Column> parts = new ArrayList<>(List.of(lit(1)));
+    List<String> coverColumns = new ArrayList<>(List.of("policy_id", "business_id"));
+    List<String> coverArrays = new ArrayList<>();
     for (int i = 0; i < durations.length; i++) {
       for (int k = 0; k < waiting.length; k++) {
-        coverAt.put("cover_" + k + "_" + i,
-            Downtime.cover("x.down_start", movedEnd(durations[i], observedHours), waiting[k]).getField("c"));
-        coverLength.put("covered_" + k + "_" + i,
-            expr("aggregate(cover_" + k + "_" + i + ", 0L, (a, c) -> a + (c.e - c.s))").cast("double"));
+        String cover = "cover_" + k + "_" + i;
+        coverArrays.add(cover);
+        coverAt.put(cover, Downtime.cover("x.down_start", movedEnd(durations[i], observedHours), waiting[k]).getField("c"));
+        coverLength.put("covered_" + k + "_" + i, expr("aggregate(" + cover + ", 0L, (a, c) -> a + (c.e - c.s))")
+            .cast("double"));
+        parts.add(functions.size(col(cover)));
+        // Past the cover's last interval, an empty one at 0 (it overlaps no bucket).
+        interval.put("s_" + k + "_" + i, coalesce(functions.get(col(cover), col("part")).getField("s"), lit(0L)));
+        interval.put("e_" + k + "_" + i, coalesce(functions.get(col(cover), col("part")).getField("e"), lit(0L)));
+        coverColumns.addAll(List.of("s_" + k + "_" + i, "e_" + k + "_" + i));
       }
     }
     // Small: the policies of businesses that were down, with their intervals (a few each).
@@ -465,33 +477,34 @@ final class DurationScenarios {
             "downtime_sd")
         .join(downIntervals, "business_id")))
         .drop("intervals");
-    List<String> coverColumns = new ArrayList<>(List.of("policy_id", "business_id"));
-    for (int i = 0; i < durations.length; i++) {
-      for (int k = 0; k < waiting.length; k++) {
-        coverColumns.add("cover_" + k + "_" + i);
-      }
-    }
+    // One row per policy and part: part p holds each cover's p-th interval (none past its last).
+    // Nearly every cover is one interval, so nearly every policy is one row; a cover with a gap adds
+    // a row, and its parts' sums add up below. The sums over the buckets then need only plain
+    // columns, the stage's generated code stays small enough to be compiled (a higher-order
+    // function over the arrays there, or a CASE per sum, took it out of generated code:
+    // impact.durations 11 to 14 s against 7.9 s at 10 million transactions).
+    Dataset<Row> intervals = interval.addTo(policies
+        .withColumn("part", explode(sequence(lit(0), greatest(parts.toArray(Column[]::new)).minus(1)))));
     Dataset<Row> joined = perBusinessBucket
-        .join(broadcast(policies.select(coverColumns.stream().map(functions::col).toArray(Column[]::new))),
+        .join(broadcast(intervals.select(coverColumns.stream().map(functions::col).toArray(Column[]::new))),
             "business_id")
         .join(broadcast(perValue), new String[] {"sector", "service"});
-    String bucketStart = "(" + from + "L + q * " + BUCKET_SECONDS + "L)";
+    Column qStart = lit(from).plus(col("q").multiply(BUCKET_SECONDS));
     List<Column> sums = new ArrayList<>();
     for (int i = 0; i < durations.length; i++) {
       // The loss inside the cover at the net loss and at its interval's two ends (j = 0, 1, 2), and
       // at the estimate with the downtime's timing error either way (j = 3, 4).
       for (int j = 0; j < ENDS; j++) {
-        Column overlap = expr("aggregate(cover_" + timingEnd(j) + "_" + i + ", 0L, (a, c) -> a + greatest(0L,"
-            + " least(" + bucketStart + " + " + BUCKET_SECONDS + "L, c.e) - greatest(" + bucketStart + ", c.s)))")
-            .divide((double) BUCKET_SECONDS);
+        String end = "_" + timingEnd(j) + "_" + i;
+        Column overlap = greatest(lit(0L), least(qStart.plus(BUCKET_SECONDS), col("e" + end))
+            .minus(greatest(qStart, col("s" + end)))).divide((double) BUCKET_SECONDS);
         sums.add(sum(col("expected").multiply(least(lit(1.0), overlap)).multiply(col("per_value_" + (j < 3 ? j : 0))))
             .as("v_" + j + "_" + i));
       }
     }
     Dataset<Row> perPolicy = joined.groupBy("policy_id", "sector")
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new))
-        .join(broadcast(policies.drop(coverColumns.subList(2, coverColumns.size()).toArray(String[]::new))),
-            "policy_id");
+        .join(broadcast(policies.drop(coverArrays.toArray(String[]::new))), "policy_id");
     // At the estimate and at each end of the sector's net loss interval (a payout never falls as
     // the loss grows, and one sector's policies all rest on the same net loss: their ends add up),
     // and at each end of the downtime's timing error.
