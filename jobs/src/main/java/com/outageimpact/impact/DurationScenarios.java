@@ -461,9 +461,11 @@ final class DurationScenarios {
       for (int k = 0; k < waiting.length; k++) {
         String cover = "cover_" + k + "_" + i;
         coverArrays.add(cover);
-        coverAt.put(cover, Downtime.cover("x.down_start", movedEnd(durations[i], observedHours), waiting[k]).getField("c"));
-        coverLength.put("covered_" + k + "_" + i, expr("aggregate(" + cover + ", 0L, (a, c) -> a + (c.e - c.s))")
+        coverAt.put(cover, Downtime.cover("x.down_start", movedEnd(durations[i], observedHours), waiting[k]));
+        // The cover's length: the downtime past the waiting period (the sweep's union seconds, t).
+        coverLength.put("covered_" + k + "_" + i, greatest(lit(0L), col(cover).getField("t").minus(expr(waiting[k])))
             .cast("double"));
+        coverLength.put(cover, col(cover).getField("c"));
         parts.add(functions.size(col(cover)));
         // Past the cover's last interval, an empty one at 0 (it overlaps no bucket).
         interval.put("s_" + k + "_" + i, coalesce(functions.get(col(cover), col("part")).getField("s"), lit(0L)));
