@@ -473,12 +473,14 @@ final class DurationScenarios {
         coverColumns.addAll(List.of("s_" + k + "_" + i, "e_" + k + "_" + i));
       }
     }
-    // Small: the policies of businesses that were down, with their intervals (a few each).
-    Dataset<Row> policies = coverLength.addTo(coverAt.addTo(covers.filter(col("downtime_seconds").gt(0))
+    // Small: the policies of businesses that were down, with their intervals (a few each). Read for
+    // the covers' intervals and for the payouts: their sweeps computed once.
+    Dataset<Row> policies = PlanLeaves.checkpoint(coverLength.addTo(coverAt.addTo(covers
+        .filter(col("downtime_seconds").gt(0))
         .select("policy_id", "business_id", "kind", "waiting_seconds", "retention", "cap", "payout_per_hour",
             "downtime_sd")
-        .join(downIntervals, "business_id")))
-        .drop("intervals");
+        .join(broadcast(downIntervals), "business_id")))
+        .drop("intervals"));
     // One row per policy and part: part p holds each cover's p-th interval (none past its last).
     // Nearly every cover is one interval, so nearly every policy is one row; a cover with a gap adds
     // a row, and its parts' sums add up below. The sums over the buckets then need only plain
@@ -534,6 +536,7 @@ final class DurationScenarios {
       }
       out.put(r.getString(0), values);
     }
+    PlanLeaves.release(policies);
     return out;
   }
 

@@ -159,7 +159,9 @@ public final class ImpactStage {
       Dataset<Row> reliance = data.businessServices() != null
           ? data.businessServices().accepted().select("business_id", "service")
           : streams.filter(col("service").isNotNull()).select("business_id", "service");
-      reliance = reliance.distinct();
+      // Small (a row per business and service), read by the affected flags, the downtime and the
+      // per-service breakdown: computed once.
+      reliance = PlanLeaves.checkpoint(reliance.distinct());
       Dataset<Row> impairedServices = spark.createDataFrame(
           impaired.keySet().stream().map(s -> RowFactory.create(s)).toList(),
           new StructType().add("service", DataTypes.StringType));
@@ -178,10 +180,13 @@ public final class ImpactStage {
       // Downtime: the union of the down intervals of the services it relies on; availability counts
       // only the part inside the calendar month (UTC) the incident starts in.
       long[] month = monthBounds(incident.start());
-      Dataset<Row> downByBusiness = hitReliance.join(broadcast(downIntervals), "service")
+      // Small (a row per business that relies on an impaired service), and read by the downtime, the
+      // covers and the duration scenarios: computed once, not once per reader (each a plan of dozens
+      // of small stages).
+      Dataset<Row> downByBusiness = PlanLeaves.checkpoint(hitReliance.join(broadcast(downIntervals), "service")
           .groupBy("business_id")
           .agg(collect_list(struct(col("down_start"), col("down_end"), col("boundary_sd"), col("moves")))
-              .as("intervals"));
+              .as("intervals")));
       Dataset<Row> downtime = downByBusiness
           .select(col("business_id"),
               Downtime.unionSeconds("x.down_start", "x.down_end").divide(60.0).as("downtime_minutes"),
@@ -249,10 +254,13 @@ public final class ImpactStage {
           .count("breakdown rows", breakdown.count()).count("timeline rows", timeline.count());
       List<Dataset<Row>> cached = new ArrayList<>(List.of(business, breakdown, timeline));
       InsuredImpact.Tables insured = null;
+      Dataset<Row> covers = null;
       if (data.policies() != null) {
         Dataset<Row> insuredBusinesses;
         try (StageTimer.Stage insuredStage = timer.start("impact.insured")) {
-          InsuredImpact.Tables computed = InsuredImpact.compute(data.policies().accepted(), business, downByBusiness,
+          // Read by insured_impact and the duration scenarios: computed once.
+          covers = PlanLeaves.checkpoint(InsuredImpact.covers(data.policies().accepted(), downByBusiness));
+          InsuredImpact.Tables computed = InsuredImpact.compute(covers, business,
               streams.select("business_id", "level").distinct(), data.transactions().accepted(), impaired.keySet(),
               windowStart, windowEnd, baselineWeeks, incident.id());
           // Read three times (staged, rolled up per sector, totalled): computed once.
@@ -268,12 +276,16 @@ public final class ImpactStage {
           durations = DurationScenarios.compute(spark, streams.filter(col("hit")), business, sectors,
               data.transactions().accepted(), impairedSpans, staysPut, incident.start(),
               Duration.between(incident.start(), incident.end()).toSeconds() / 3600.0, params.durationHours(), baselineWeeks,
-              data.policies() == null ? null : InsuredImpact.covers(data.policies().accepted(), downByBusiness),
-              downByBusiness, incident.id());
+              covers, downByBusiness, incident.id());
           durationStage.count("rows", durations.count());
         }
       }
       PlanLeaves.release(streams);
+      PlanLeaves.release(downByBusiness);
+      PlanLeaves.release(reliance);
+      if (covers != null) {
+        PlanLeaves.release(covers);
+      }
       return new Impact(incident.id(), Schemas.conform(business, Schemas.BUSINESS_IMPACT),
           Schemas.conform(sectors, Schemas.SECTOR_IMPACT), breakdown, totals, totalHalfWidth, timeline, timelineFrom,
           timelineTo, insured, durations, List.copyOf(cached));

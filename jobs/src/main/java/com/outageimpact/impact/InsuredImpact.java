@@ -64,17 +64,15 @@ public final class InsuredImpact {
   private InsuredImpact() {}
 
   /**
-   * @param policies accepted policies (with the _reporting money columns)
+   * @param covers each policy with its cover ({@link #covers})
    * @param business the business_impact rows (with gross_loss, recovered, net_loss and its interval)
-   * @param downIntervals business_id, intervals: array of (down_start, down_end epoch seconds, boundary_sd, ...)
    * @param levels business_id, level: the business's level in the outage week ({@link StreamLosses})
    * @param transactions the accepted transactions (business_id, service, occurred_at, status, amount_reporting)
    * @param impairedServices the services whose streams carry a loss
    */
-  static Tables compute(Dataset<Row> policies, Dataset<Row> business, Dataset<Row> downIntervals,
-      Dataset<Row> levels, Dataset<Row> transactions, Collection<String> impairedServices, Instant windowStart,
-      Instant windowEnd, int weeks, String incidentId) {
-    Dataset<Row> covers = covers(policies, downIntervals);
+  static Tables compute(Dataset<Row> covers, Dataset<Row> business, Dataset<Row> levels,
+      Dataset<Row> transactions, Collection<String> impairedServices, Instant windowStart, Instant windowEnd,
+      int weeks, String incidentId) {
     Dataset<Row> sums = coveredSums(covers, transactions, impairedServices, windowStart, windowEnd, weeks);
 
     // The share of lost demand that came back, per sector (where the generator's rebound and, in

@@ -143,7 +143,7 @@ class SeveralPoliciesTest {
     Dataset<Row> transactions = spark.createDataFrame(txns, new StructType().add("business_id", DataTypes.StringType)
         .add("service", DataTypes.StringType).add("occurred_at", DataTypes.TimestampType)
         .add("status", DataTypes.StringType).add("amount_reporting", DataTypes.createDecimalType(38, 6)));
-    InsuredImpact.Tables computed = InsuredImpact.compute(policies, business, down, levels, transactions,
+    InsuredImpact.Tables computed = InsuredImpact.compute(InsuredImpact.covers(policies, down), business, levels, transactions,
         Set.of("messaging"), DOWN.minusSeconds(HOUR), DOWN.plusSeconds(10 * HOUR), 1, "inc");
     return InsuredImpact.rollUps(computed.businesses(), "inc");
   }
