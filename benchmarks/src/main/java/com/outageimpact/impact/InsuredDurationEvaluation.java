@@ -66,6 +66,13 @@ public final class InsuredDurationEvaluation {
   /** Per sector and scenario (half, double): the model's growth from the observed duration over the truth's, less 1. */
   private final List<Double> sectorRatioErrorsHalf = new ArrayList<>();
   private final List<Double> sectorRatioErrorsDouble = new ArrayList<>();
+  /**
+   * Per duration label (half, double), over seeds: the model's growth applied to the true net loss
+   * at the observed duration, against the truth at that duration, with the same tolerance: the
+   * scenario free of the measured loss's own error. [0] within, [1] checked.
+   */
+  private final Map<String, int[]> growthAloneTotals = new TreeMap<>();
+  private final Map<String, int[]> growthAloneSectors = new TreeMap<>();
   private final Tally insuredTotals = new Tally();
   private final Tally insuredSectors = new Tally();
   private int triggerChecked;
@@ -139,6 +146,8 @@ public final class InsuredDurationEvaluation {
     double[] trueTotal = new double[3];
     double[] modelTotal = new double[3];
     Map<String, double[]> sectorTruth = new HashMap<>();
+    Map<String, double[]> sectorSd = new HashMap<>();
+    double[] totalSd = new double[3];
     for (int i = 0; i < 3; i++) {
       Path data = dir.resolve("data-" + LABELS[i]);
       double total = 0;
@@ -150,6 +159,7 @@ public final class InsuredDurationEvaluation {
         total += truth;
         variance += sd * sd;
         sectorTruth.computeIfAbsent(sector, x -> new double[3])[i] = truth;
+        sectorSd.computeIfAbsent(sector, x -> new double[3])[i] = sd;
         if (sd <= 0) {
           continue; // a sector the outage did not reach
         }
@@ -165,6 +175,7 @@ public final class InsuredDurationEvaluation {
       Row e = scenario.get(key("ALL", hours[i]));
       totals.computeIfAbsent(LABELS[i], l -> new Tally()).add(e, total, Math.sqrt(variance), 0.10);
       trueTotal[i] = total;
+      totalSd[i] = Math.sqrt(variance);
       modelTotal[i] = e.getAs("net_loss");
       Dataset<Row> truthPolicies = csv(data.resolve("truth/policies"));
       Row paid = truthPolicies.agg(functions.sum("payout"),
@@ -187,16 +198,28 @@ public final class InsuredDurationEvaluation {
         double model = scenario.get(key(e.getKey(), hours[i])).<Double>getAs("net_loss")
             / observedRow.<Double>getAs("net_loss");
         (i == 0 ? sectorRatioErrorsHalf : sectorRatioErrorsDouble).add(model / (t[i] / t[1]) - 1);
+        double sd = sectorSd.get(e.getKey())[i];
+        if (sd > 0) {
+          tallyWithin(growthAloneSectors, LABELS[i], t[1] * model, t[i], sd);
+        }
       }
     }
     for (int i : new int[] {0, 2}) {
       double model = modelTotal[i] / modelTotal[1];
       double truth = trueTotal[i] / trueTotal[1];
       ratioErrors.add(model / truth - 1);
+      tallyWithin(growthAloneTotals, LABELS[i], trueTotal[1] * model, trueTotal[i], totalSd[i]);
       System.out.printf(Locale.ROOT, "  growth to %s: model %.3f, truth %.3f (%+.1f%%)%n", LABELS[i], model, truth,
           100 * (model / truth - 1));
     }
     insured(dir.resolve("data-observed"), out, incidentId);
+  }
+
+  /** Counts {@code estimate} against {@code truth} with issue #21's tolerance, max(10%, 2.5 SD). */
+  private static void tallyWithin(Map<String, int[]> tally, String label, double estimate, double truth, double sd) {
+    int[] counts = tally.computeIfAbsent(label, l -> new int[2]);
+    counts[0] += Math.abs(estimate - truth) <= Math.max(0.10 * Math.abs(truth), 2.5 * sd) ? 1 : 0;
+    counts[1]++;
   }
 
   /** insured_impact of the observed run against its truth/policies. */
@@ -263,6 +286,13 @@ public final class InsuredDurationEvaluation {
         + " half %s, median |error| %.1f%%; double %s, median |error| %.1f%%%n", range(sectorRatioErrorsHalf, -1),
         100 * medianAbs(sectorRatioErrorsHalf), range(sectorRatioErrorsDouble, -1), 100 * medianAbs(sectorRatioErrorsDouble));
     System.out.println("sector misses by duration and sector: " + sectorMissesByName);
+    System.out.println("the model's growth applied to the true net loss at the observed duration (sectors with a"
+        + " positive measured loss there), within max(10%, 2.5 SD):");
+    for (String label : growthAloneTotals.keySet()) {
+      int[] t = growthAloneTotals.get(label);
+      int[] s = growthAloneSectors.getOrDefault(label, new int[2]);
+      System.out.printf(Locale.ROOT, "  %-8s total %d of %d, sectors %d of %d%n", label, t[0], t[1], s[0], s[1]);
+    }
     System.out.println("duration_scenarios insured_loss (total), within max(10%, 2.5 SD of the covers):");
     for (String label : LABELS) {
       System.out.printf(Locale.ROOT, "  %-8s %s%n", label, insuredAtDuration.get(label));
