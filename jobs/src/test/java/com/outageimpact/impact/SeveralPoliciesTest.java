@@ -143,8 +143,8 @@ class SeveralPoliciesTest {
     Dataset<Row> transactions = spark.createDataFrame(txns, new StructType().add("business_id", DataTypes.StringType)
         .add("service", DataTypes.StringType).add("occurred_at", DataTypes.TimestampType)
         .add("status", DataTypes.StringType).add("amount_reporting", DataTypes.createDecimalType(38, 6)));
-    InsuredImpact.Tables computed = InsuredImpact.compute(InsuredImpact.covers(policies, down), business, levels, transactions,
-        Set.of("messaging"), DOWN.minusSeconds(HOUR), DOWN.plusSeconds(10 * HOUR), 1, "inc");
+    InsuredImpact.Tables computed = InsuredImpact.compute(InsuredImpact.covers(policies, down), business, levels,
+        transactions, Set.of("messaging"), DOWN.minusSeconds(HOUR), DOWN.plusSeconds(10 * HOUR), 1, "inc");
     return InsuredImpact.rollUps(computed.businesses(), "inc");
   }
 
