@@ -69,10 +69,10 @@ public final class InsuredDurationEvaluation {
   /**
    * Per duration label (half, double), over seeds: the model's growth applied to the true net loss
    * at the observed duration, against the truth at that duration, with the same tolerance: the
-   * scenario free of the measured loss's own error. [0] within, [1] checked.
+   * scenario free of the measured loss's own error (no interval).
    */
-  private final Map<String, int[]> growthAloneTotals = new TreeMap<>();
-  private final Map<String, int[]> growthAloneSectors = new TreeMap<>();
+  private final Map<String, Tally> growthAloneTotals = new TreeMap<>();
+  private final Map<String, Tally> growthAloneSectors = new TreeMap<>();
   private final Tally insuredTotals = new Tally();
   private final Tally insuredSectors = new Tally();
   private int triggerChecked;
@@ -200,7 +200,8 @@ public final class InsuredDurationEvaluation {
         (i == 0 ? sectorRatioErrorsHalf : sectorRatioErrorsDouble).add(model / (t[i] / t[1]) - 1);
         double sd = sectorSd.get(e.getKey())[i];
         if (sd > 0) {
-          tallyWithin(growthAloneSectors, LABELS[i], t[1] * model, t[i], sd);
+          growthAloneSectors.computeIfAbsent(LABELS[i], l -> new Tally()).addPoint(t[1] * model, null, null, t[i],
+              sd, 0.10);
         }
       }
     }
@@ -208,18 +209,12 @@ public final class InsuredDurationEvaluation {
       double model = modelTotal[i] / modelTotal[1];
       double truth = trueTotal[i] / trueTotal[1];
       ratioErrors.add(model / truth - 1);
-      tallyWithin(growthAloneTotals, LABELS[i], trueTotal[1] * model, trueTotal[i], totalSd[i]);
+      growthAloneTotals.computeIfAbsent(LABELS[i], l -> new Tally()).addPoint(trueTotal[1] * model, null, null,
+          trueTotal[i], totalSd[i], 0.10);
       System.out.printf(Locale.ROOT, "  growth to %s: model %.3f, truth %.3f (%+.1f%%)%n", LABELS[i], model, truth,
           100 * (model / truth - 1));
     }
     insured(dir.resolve("data-observed"), out, incidentId);
-  }
-
-  /** Counts {@code estimate} against {@code truth} with issue #21's tolerance, max(10%, 2.5 SD). */
-  private static void tallyWithin(Map<String, int[]> tally, String label, double estimate, double truth, double sd) {
-    int[] counts = tally.computeIfAbsent(label, l -> new int[2]);
-    counts[0] += Math.abs(estimate - truth) <= Math.max(0.10 * Math.abs(truth), 2.5 * sd) ? 1 : 0;
-    counts[1]++;
   }
 
   /** insured_impact of the observed run against its truth/policies. */
@@ -289,9 +284,8 @@ public final class InsuredDurationEvaluation {
     System.out.println("the model's growth applied to the true net loss at the observed duration (sectors with a"
         + " positive measured loss there), within max(10%, 2.5 SD):");
     for (String label : growthAloneTotals.keySet()) {
-      int[] t = growthAloneTotals.get(label);
-      int[] s = growthAloneSectors.getOrDefault(label, new int[2]);
-      System.out.printf(Locale.ROOT, "  %-8s total %d of %d, sectors %d of %d%n", label, t[0], t[1], s[0], s[1]);
+      System.out.printf(Locale.ROOT, "  %-8s total   %s%n", label, growthAloneTotals.get(label));
+      System.out.printf(Locale.ROOT, "  %-8s sectors %s%n", label, growthAloneSectors.getOrDefault(label, new Tally()));
     }
     System.out.println("duration_scenarios insured_loss (total), within max(10%, 2.5 SD of the covers):");
     for (String label : LABELS) {
