@@ -248,7 +248,7 @@ public final class ImpactStage {
 
       Instant timelineFrom = window.timelineStart();
       Instant timelineTo = window.timelineEnd();
-      Dataset<Row> timeline = PlanLeaves.checkpoint(TimelineValues.compute(spark, data.transactions().accepted(),
+      Dataset<Row> timeline = PlanLeaves.checkpoint(TimelineValues.compute(data.transactions().accepted(),
           streams.filter(col("hit")), timelineFrom, timelineTo, bucketSeconds, baselineWeeks));
       stage.count("businesses", business.count()).count("streams", streamCount)
           .count("breakdown rows", breakdown.count()).count("timeline rows", timeline.count());

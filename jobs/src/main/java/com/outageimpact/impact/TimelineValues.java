@@ -1,12 +1,18 @@
 package com.outageimpact.impact;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.unix_seconds;
@@ -19,7 +25,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -37,6 +42,10 @@ import org.apache.spark.sql.types.DataTypes;
 final class TimelineValues {
 
   private TimelineValues() {}
+
+  private static Column[] columns(List<String> names) {
+    return names.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
 
   /** The hit streams with recovery_at and keep_* columns, all weeks kept where they are not given. */
   private static Dataset<Row> withKeeps(Dataset<Row> hitStreams, int weeks) {
@@ -59,7 +68,7 @@ final class TimelineValues {
    * @return bucket_start, service (null: transactions without one), txn_value, expected_txn_value,
    *     expected_txn_value_low, expected_txn_value_high, for every bucket of [from, to)
    */
-  static Dataset<Row> compute(SparkSession spark, Dataset<Row> transactions, Dataset<Row> hitStreams,
+  static Dataset<Row> compute(Dataset<Row> transactions, Dataset<Row> hitStreams,
       Instant from, Instant to, long bucketSeconds, int weeks) {
     long start = from.getEpochSecond() / bucketSeconds * bucketSeconds;
     long end = to.getEpochSecond();
@@ -105,18 +114,28 @@ final class TimelineValues {
     Dataset<Row> values = tx.groupBy("service", "bucket")
         .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
 
-    // Every bucket of every service seen, so that a bucket without transactions reads 0, not missing.
-    Dataset<Row> buckets = spark.range(start, end, bucketSeconds).withColumnRenamed("id", "bucket");
-    Dataset<Row> grid = values.select(col("service").as("grid_service")).distinct().crossJoin(buckets);
-    List<Column> columns = new ArrayList<>(List.of(col("grid_service").as("service"), col("grid_bucket").as("bucket")));
+    // Every bucket of every service seen, so that a bucket without transactions reads 0, not missing:
+    // each service's buckets gathered into a map, and its range laid out from that map. The sums
+    // are read once. (The services seen, crossed with the range and joined back to the sums, made a
+    // plan that summed the transactions twice, once for the services alone: 32 s of task time out
+    // of 45 at 100 million; docs/benchmarks.md.)
+    List<String> sumNames = new ArrayList<>();
     for (String name : values.columns()) {
       if (!name.equals("service") && !name.equals("bucket")) {
-        columns.add(coalesce(col(name), lit(0.0)).as(name));
+        sumNames.add(name);
       }
     }
-    values = grid.withColumnRenamed("bucket", "grid_bucket")
-        .join(values, col("grid_service").eqNullSafe(col("service")).and(col("grid_bucket").equalTo(col("bucket"))),
-            "left")
+    Column range = end > start
+        ? sequence(lit(start), lit(end - 1), lit(bucketSeconds))
+        : array().cast(DataTypes.createArrayType(DataTypes.LongType));
+    List<Column> columns = new ArrayList<>(List.of(col("service"), col("bucket")));
+    for (String name : sumNames) {
+      columns.add(coalesce(col("sums").getItem(col("bucket")).getField(name), lit(0.0)).as(name));
+    }
+    values = values
+        .groupBy("service")
+        .agg(map_from_entries(collect_list(struct(col("bucket"), struct(columns(sumNames))))).as("sums"))
+        .select(col("service"), col("sums"), explode(range).as("bucket"))
         .select(columns.toArray(Column[]::new));
 
     Column expected = col("unhit_value").plus(col("base_mean"));

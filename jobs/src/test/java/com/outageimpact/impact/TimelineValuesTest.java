@@ -52,7 +52,7 @@ class TimelineValuesTest {
     Dataset<Row> streams = spark.createDataFrame(hit, new StructType().add("business_id", DataTypes.StringType)
         .add("service", DataTypes.StringType).add("level", DataTypes.DoubleType));
 
-    List<Row> buckets = TimelineValues.compute(spark, transactions, streams, FROM, TO, BUCKET, 4).collectAsList();
+    List<Row> buckets = TimelineValues.compute(transactions, streams, FROM, TO, BUCKET, 4).collectAsList();
     assertEquals(2 * 96, buckets.size(), "every bucket of both services");
     int covered = 0;
     for (Row r : buckets) {
@@ -77,7 +77,7 @@ class TimelineValuesTest {
             .add("status", DataTypes.StringType));
     Dataset<Row> none = spark.createDataFrame(List.of(), new StructType().add("business_id", DataTypes.StringType)
         .add("service", DataTypes.StringType).add("level", DataTypes.DoubleType));
-    List<Row> rows = TimelineValues.compute(spark, transactions, none, FROM, FROM.plusSeconds(2 * 3600), BUCKET, 4)
+    List<Row> rows = TimelineValues.compute(transactions, none, FROM, FROM.plusSeconds(2 * 3600), BUCKET, 4)
         .orderBy(col("service").asc_nulls_first(), col("bucket_start")).collectAsList();
     assertEquals(16, rows.size(), "8 buckets for video and for transactions without a service");
     assertTrue(rows.get(0).isNullAt(rows.get(0).fieldIndex("service")));
