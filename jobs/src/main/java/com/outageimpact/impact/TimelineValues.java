@@ -43,10 +43,6 @@ final class TimelineValues {
 
   private TimelineValues() {}
 
-  private static Column[] columns(List<String> names) {
-    return names.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-  }
-
   /** The hit streams with recovery_at and keep_* columns, all weeks kept where they are not given. */
   private static Dataset<Row> withKeeps(Dataset<Row> hitStreams, int weeks) {
     List<String> names = List.of(hitStreams.columns());
@@ -119,22 +115,21 @@ final class TimelineValues {
     // are read once. (The services seen, crossed with the range and joined back to the sums, made a
     // plan that summed the transactions twice, once for the services alone: 32.7 s of task time at
     // 100 million, against 27.5 s for the one read; docs/benchmarks.md, session 24.)
-    List<String> sumNames = new ArrayList<>();
+    List<Column> bucketSums = new ArrayList<>();
+    List<Column> columns = new ArrayList<>(List.of(col("service"), col("bucket")));
     for (String name : values.columns()) {
       if (!name.equals("service") && !name.equals("bucket")) {
-        sumNames.add(name);
+        bucketSums.add(col(name));
+        columns.add(coalesce(col("sums").getItem(col("bucket")).getField(name), lit(0.0)).as(name));
       }
     }
     Column range = end > start
         ? sequence(lit(start), lit(end - 1), lit(bucketSeconds))
         : array().cast(DataTypes.createArrayType(DataTypes.LongType));
-    List<Column> columns = new ArrayList<>(List.of(col("service"), col("bucket")));
-    for (String name : sumNames) {
-      columns.add(coalesce(col("sums").getItem(col("bucket")).getField(name), lit(0.0)).as(name));
-    }
     values = values
         .groupBy("service")
-        .agg(map_from_entries(collect_list(struct(col("bucket"), struct(columns(sumNames))))).as("sums"))
+        .agg(map_from_entries(collect_list(struct(col("bucket"), struct(bucketSums.toArray(Column[]::new)))))
+            .as("sums"))
         .select(col("service"), col("sums"), explode(range).as("bucket"))
         .select(columns.toArray(Column[]::new));
 

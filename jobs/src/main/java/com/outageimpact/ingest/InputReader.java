@@ -257,7 +257,8 @@ public final class InputReader {
         "mode", "PERMISSIVE",
         "columnNameOfCorruptRecord", CORRUPT_RECORD);
     Column line = col("value");
-    Column notRfc4180 = line.contains("\"").and(not(line.rlike(RFC4180_LINE)));
+    Column quoted = line.contains("\"");
+    Column notRfc4180 = quoted.and(not(line.rlike(RFC4180_LINE)));
     // A line without a quote whose commas give the header's field count (nearly every line) is
     // split on them as it is: there the parser would return the same fields, with an empty one as
     // null (its null value). The parser is kept for every other line (quotes, a wrong count, a
@@ -270,7 +271,7 @@ public final class InputReader {
       splitFields.add(when(token.notEqual(lit("")), token).as(header.get(i)));
     }
     splitFields.add(lit(null).cast(DataTypes.StringType).as(CORRUPT_RECORD));
-    Column plain = not(line.contains("\"")).and(not(line.startsWith("\u0000")))
+    Column plain = not(quoted).and(not(line.startsWith("\u0000")))
         .and(size(tokens).equalTo(header.size()));
     Column parsed = when(plain, struct(splitFields.toArray(Column[]::new)))
         .otherwise(from_csv(line, lit(fileSchema.toDDL()), new java.util.HashMap<>(csvOptions)));
