@@ -15,7 +15,7 @@ shift
 mvn -B -q -Pbenchmarks test-compile
 classpath_file=jobs/target/evaluation.classpath
 mvn -B -q -pl jobs dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" -Dmdep.includeScope=test
-flags=$(mvn -B -q help:evaluate -Dexpression=spark.module.flags -DforceStdout | sed "s/\x1b\[[0-9;]*m//g")
+flags=$(mvn -B -q help:evaluate -Dexpression=spark.jvm.flags -DforceStdout | sed "s/\x1b\[[0-9;]*m//g")
 # shellcheck disable=SC2086  # the flags are a space-separated list
 exec java -Xmx"${HEAP:-8g}" $flags -Dlog4j2.configurationFile=jobs/src/test/resources/log4j2-test.properties \
   -cp "benchmarks/target/classes:jobs/target/test-classes:jobs/target/classes:$(cat "$classpath_file")" "$class" "$@"

@@ -130,7 +130,7 @@ class ClusterRunIT {
           "SPARK_HOME/jars is filled by dependency:copy-dependencies before integration-test: " + sparkHome);
     }
     moduleFlags = new ArrayList<>();
-    for (String flag : required("spark.module.flags.for.tests").split(" ")) {
+    for (String flag : required("spark.jvm.flags.for.tests").split(" ")) {
       if (!flag.isBlank()) {
         moduleFlags.add(flag);
       }

@@ -140,7 +140,7 @@ class EarlyChecksTest {
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-    for (String flag : System.getProperty("spark.module.flags.for.tests", "").split(" ")) {
+    for (String flag : System.getProperty("spark.jvm.flags.for.tests", "").split(" ")) {
       if (!flag.isBlank()) {
         command.add(flag);
       }

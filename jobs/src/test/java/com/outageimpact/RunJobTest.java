@@ -130,7 +130,7 @@ class RunJobTest {
     Files.delete(data.resolve("reports.csv"));
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-    for (String flag : System.getProperty("spark.module.flags.for.tests", "").split(" ")) {
+    for (String flag : System.getProperty("spark.jvm.flags.for.tests", "").split(" ")) {
       if (!flag.isBlank()) {
         command.add(flag);
       }

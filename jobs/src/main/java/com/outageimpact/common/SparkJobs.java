@@ -76,15 +76,51 @@ public final class SparkJobs {
 
   /**
    * Spark falls back from whole-stage code generation for a plan part whose generated method is
-   * longer than this many bytes of bytecode. Its default (65535) lets through methods that HotSpot
-   * never compiles (it leaves methods over 8000 bytes to the interpreter), and the ingest checks
-   * make such a method: profiled on 10 million transactions, 32% of the run's samples were that
-   * one method, interpreted, and ingest.transactions took 138 s; with 8000, 73 s.
+   * longer than this many bytes of bytecode (its default: 65535). HotSpot leaves methods over 8000
+   * bytes to the interpreter unless started with {@value #COMPILE_HUGE_METHODS}, and the ingest
+   * checks make such a method: profiled on 10 million transactions, 32% of the run's samples were
+   * that one method, interpreted. So the limit follows what the JVMs that run the code do
+   * ({@link #hugeMethodLimit}).
    */
   public static final String HUGE_METHOD_LIMIT = "spark.sql.codegen.hugeMethodLimit";
 
-  /** HotSpot's own limit ({@code -XX:HugeMethodLimit}): longer methods are never compiled. */
-  public static final String HOTSPOT_HUGE_METHOD = "8000";
+  /**
+   * The JVM flag that lets HotSpot compile methods over 8000 bytes of bytecode. The jobs' JVM flags
+   * ({@code spark.jvm.flags} in the pom) carry it, so that whole plan parts stay generated as one
+   * method: on 30 million CSV transactions the checking stage's method is 12,143 bytes, and
+   * {@code ingest.transactions} took 190 s with it against 254 s broken into one compiled
+   * expression at a time (docs/benchmarks.md).
+   */
+  public static final String COMPILE_HUGE_METHODS = "-XX:-DontCompileHugeMethods";
+
+  /** HotSpot's own limit: longer methods are never compiled without {@value #COMPILE_HUGE_METHODS}. */
+  static final String HOTSPOT_HUGE_METHOD = "8000";
+
+  /** Spark's own default for {@value #HUGE_METHOD_LIMIT}. */
+  static final String SPARK_HUGE_METHOD = "65535";
+
+  /**
+   * {@value #HUGE_METHOD_LIMIT} for a session: Spark's default when this JVM compiles huge methods
+   * and so do the executors (the same JVM in local mode; elsewhere, when their
+   * {@code spark.executor.extraJavaOptions} carry {@value #COMPILE_HUGE_METHODS}); else HotSpot's
+   * limit, so that no generated method is left to the interpreter.
+   */
+  public static String hugeMethodLimit(SparkConf conf, boolean local) {
+    boolean executorsCompile = local
+        || conf.get("spark.executor.extraJavaOptions", "").contains(COMPILE_HUGE_METHODS);
+    return compilesHugeMethods() && executorsCompile ? SPARK_HUGE_METHOD : HOTSPOT_HUGE_METHOD;
+  }
+
+  /** Whether this JVM compiles methods over 8000 bytes; false on a JVM that does not say. */
+  static boolean compilesHugeMethods() {
+    try {
+      return "false".equals(java.lang.management.ManagementFactory
+          .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+          .getVMOption("DontCompileHugeMethods").getValue());
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
 
   /**
    * How many generated classes Spark keeps compiled. Its default (100) is far below what one run
@@ -102,12 +138,14 @@ public final class SparkJobs {
    * The session: the master comes from spark-submit or {@code spark.master} when set, and is
    * {@code local[*]} otherwise (the embedded run). Time zone UTC, because every output is UTC.
    * Adaptive execution also for persisted plans, no generated method too long for the JIT
-   * compiler ({@link #HUGE_METHOD_LIMIT}) and room for every generated class
+   * compiler to compile ({@link #hugeMethodLimit}) and room for every generated class
    * ({@link #CODEGEN_CACHE_ENTRIES}), unless the user set them.
    */
   public static SparkSession session(String appName) {
     SparkConf conf = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().appName(appName).config(conf);
+    String master = conf.get("spark.master", "local[*]");
+    boolean local = master.equals("local") || master.startsWith("local[");
     if (!conf.contains("spark.master")) {
       builder.master("local[*]");
     }
@@ -118,7 +156,7 @@ public final class SparkJobs {
       builder.config(ADAPTIVE_CACHED_PLANS, "true");
     }
     if (!conf.contains(HUGE_METHOD_LIMIT)) {
-      builder.config(HUGE_METHOD_LIMIT, HOTSPOT_HUGE_METHOD);
+      builder.config(HUGE_METHOD_LIMIT, hugeMethodLimit(conf, local));
     }
     if (!conf.contains(CODEGEN_CACHE_ENTRIES)) {
       builder.config(CODEGEN_CACHE_ENTRIES, CODEGEN_CACHE_SIZE);
