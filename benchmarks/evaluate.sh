@@ -4,7 +4,8 @@
 #   benchmarks/evaluate.sh impact.PlaceboEvaluation ../shared/data/nab 60 1
 #   benchmarks/evaluate.sh impact.ImpactEvaluation /tmp/eval 101 20
 #   benchmarks/evaluate.sh detect.DetectionEvaluation /tmp/eval 1 20
-# The class is relative to com.outageimpact. HEAP (default 8g) sets the JVM's heap.
+# The class is relative to com.outageimpact. HEAP (default 8g) sets the JVM's heap; FLAGS_PROPERTY
+# (default spark.jvm.flags, the jobs' own) the pom property its JVM flags come from.
 # It compiles in this tree: do not edit the tree while an evaluation starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ shift
 mvn -B -q -Pbenchmarks test-compile
 classpath_file=jobs/target/evaluation.classpath
 mvn -B -q -pl jobs dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" -Dmdep.includeScope=test
-flags=$(mvn -B -q help:evaluate -Dexpression=spark.jvm.flags -DforceStdout | sed "s/\x1b\[[0-9;]*m//g")
+flags=$(mvn -B -q help:evaluate -Dexpression="${FLAGS_PROPERTY:-spark.jvm.flags}" -DforceStdout | sed "s/\x1b\[[0-9;]*m//g")
 # shellcheck disable=SC2086  # the flags are a space-separated list
 exec java -Xmx"${HEAP:-8g}" $flags -Dlog4j2.configurationFile=jobs/src/test/resources/log4j2-test.properties \
   -cp "benchmarks/target/classes:jobs/target/test-classes:jobs/target/classes:$(cat "$classpath_file")" "$class" "$@"
