@@ -88,8 +88,8 @@ public final class SparkJobs {
    * The JVM flag that lets HotSpot compile methods over 8000 bytes of bytecode. The jobs' JVM flags
    * ({@code spark.jvm.flags} in the pom) carry it, so that whole plan parts stay generated as one
    * method: on 30 million CSV transactions the checking stage's method is 12,143 bytes, and
-   * {@code ingest.transactions} took 190 s with it against 254 s broken into one compiled
-   * expression at a time (docs/benchmarks.md).
+   * {@code ingest.transactions} took 190 and 157 s with it against 254 and 239 s broken into one
+   * compiled expression at a time (two pairs of runs, docs/benchmarks.md).
    */
   public static final String COMPILE_HUGE_METHODS = "-XX:-DontCompileHugeMethods";
 
