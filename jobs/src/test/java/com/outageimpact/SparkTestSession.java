@@ -24,9 +24,10 @@ public final class SparkTestSession {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.sql.adaptive.enabled", "true")
           .config("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true")
-          // As the jobs' sessions: whole generated plan parts where the JVM compiles them (the test JVMs get spark.jvm.flags).
+          // As the jobs' sessions: whole generated plan parts where the JVM compiles them (the
+          // test JVMs get spark.jvm.flags); local, as the master above.
           .config(com.outageimpact.common.SparkJobs.HUGE_METHOD_LIMIT,
-              com.outageimpact.common.SparkJobs.hugeMethodLimit(new org.apache.spark.SparkConf(), true))
+              com.outageimpact.common.SparkJobs.hugeMethodLimit(new org.apache.spark.SparkConf(false)))
           // The tests' runs share most of their generated classes (SparkJobs.CODEGEN_CACHE_ENTRIES).
           .config(com.outageimpact.common.SparkJobs.CODEGEN_CACHE_ENTRIES, com.outageimpact.common.SparkJobs.CODEGEN_CACHE_SIZE)
           .getOrCreate();

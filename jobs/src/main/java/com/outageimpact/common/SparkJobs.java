@@ -72,6 +72,9 @@ public final class SparkJobs {
     }
   }
 
+  /** The master when neither spark-submit nor {@code spark.master} gives one: the embedded run. */
+  private static final String DEFAULT_MASTER = "local[*]";
+
   private static final String ADAPTIVE_CACHED_PLANS = "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning";
 
   /**
@@ -100,12 +103,15 @@ public final class SparkJobs {
   static final String SPARK_HUGE_METHOD = "65535";
 
   /**
-   * {@value #HUGE_METHOD_LIMIT} for a session: Spark's default when this JVM compiles huge methods
-   * and so do the executors (the same JVM in local mode; elsewhere, when their
-   * {@code spark.executor.extraJavaOptions} carry {@value #COMPILE_HUGE_METHODS}); else HotSpot's
-   * limit, so that no generated method is left to the interpreter.
+   * {@value #HUGE_METHOD_LIMIT} for a session of {@code conf}: Spark's default when this JVM
+   * compiles huge methods and so do the executors (the same JVM in local mode, the default master;
+   * elsewhere, when their {@code spark.executor.extraJavaOptions} carry
+   * {@value #COMPILE_HUGE_METHODS}); else HotSpot's limit, so that no generated method is left to
+   * the interpreter.
    */
-  public static String hugeMethodLimit(SparkConf conf, boolean local) {
+  public static String hugeMethodLimit(SparkConf conf) {
+    String master = conf.get("spark.master", DEFAULT_MASTER);
+    boolean local = master.equals("local") || master.startsWith("local[");
     boolean executorsCompile = local
         || conf.get("spark.executor.extraJavaOptions", "").contains(COMPILE_HUGE_METHODS);
     return compilesHugeMethods() && executorsCompile ? SPARK_HUGE_METHOD : HOTSPOT_HUGE_METHOD;
@@ -144,10 +150,8 @@ public final class SparkJobs {
   public static SparkSession session(String appName) {
     SparkConf conf = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().appName(appName).config(conf);
-    String master = conf.get("spark.master", "local[*]");
-    boolean local = master.equals("local") || master.startsWith("local[");
     if (!conf.contains("spark.master")) {
-      builder.master("local[*]");
+      builder.master(DEFAULT_MASTER);
     }
     if (!conf.contains(ADAPTIVE_CACHED_PLANS)) {
       // The jobs persist small intermediate tables (report counts, scored series); without this,
@@ -156,7 +160,7 @@ public final class SparkJobs {
       builder.config(ADAPTIVE_CACHED_PLANS, "true");
     }
     if (!conf.contains(HUGE_METHOD_LIMIT)) {
-      builder.config(HUGE_METHOD_LIMIT, hugeMethodLimit(conf, local));
+      builder.config(HUGE_METHOD_LIMIT, hugeMethodLimit(conf));
     }
     if (!conf.contains(CODEGEN_CACHE_ENTRIES)) {
       builder.config(CODEGEN_CACHE_ENTRIES, CODEGEN_CACHE_SIZE);

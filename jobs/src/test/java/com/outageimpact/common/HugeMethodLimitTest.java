@@ -16,20 +16,22 @@ class HugeMethodLimitTest {
   void theTestJvmsCompileHugeMethodsAsTheJobsDo() {
     // surefire's argLine is spark.jvm.flags, the same flags the launchers give the jobs
     assertTrue(SparkJobs.compilesHugeMethods(), "the test JVM lacks " + SparkJobs.COMPILE_HUGE_METHODS);
-    assertEquals(SparkJobs.SPARK_HUGE_METHOD, SparkJobs.hugeMethodLimit(new SparkConf(false), true));
+    assertEquals(SparkJobs.SPARK_HUGE_METHOD, SparkJobs.hugeMethodLimit(new SparkConf(false)));
+    assertEquals(SparkJobs.SPARK_HUGE_METHOD, SparkJobs.hugeMethodLimit(new SparkConf(false).set("spark.master", "local[2]")));
   }
 
   @Test
   void executorsWithoutTheFlagKeepHotSpotsLimit() {
-    SparkConf withoutFlag = new SparkConf(false).set("spark.executor.extraJavaOptions", "--add-opens=java.base/java.lang=ALL-UNNAMED");
-    assertEquals(SparkJobs.HOTSPOT_HUGE_METHOD, SparkJobs.hugeMethodLimit(withoutFlag, false));
-    assertEquals(SparkJobs.HOTSPOT_HUGE_METHOD, SparkJobs.hugeMethodLimit(new SparkConf(false), false));
+    SparkConf cluster = new SparkConf(false).set("spark.master", "spark://127.0.0.1:7077");
+    assertEquals(SparkJobs.HOTSPOT_HUGE_METHOD, SparkJobs.hugeMethodLimit(cluster.clone()
+        .set("spark.executor.extraJavaOptions", "--add-opens=java.base/java.lang=ALL-UNNAMED")));
+    assertEquals(SparkJobs.HOTSPOT_HUGE_METHOD, SparkJobs.hugeMethodLimit(cluster));
   }
 
   @Test
   void executorsWithTheFlagGetSparksLimit() {
-    SparkConf withFlag = new SparkConf(false)
+    SparkConf withFlag = new SparkConf(false).set("spark.master", "spark://127.0.0.1:7077")
         .set("spark.executor.extraJavaOptions", "-Xss4m " + SparkJobs.COMPILE_HUGE_METHODS);
-    assertEquals(SparkJobs.SPARK_HUGE_METHOD, SparkJobs.hugeMethodLimit(withFlag, false));
+    assertEquals(SparkJobs.SPARK_HUGE_METHOD, SparkJobs.hugeMethodLimit(withFlag));
   }
 }
