@@ -39,8 +39,8 @@ class GeneratedScenarioIngestionTest {
   @TempDir Path tmp;
 
   @AfterEach
-  void dropCaches() {
-    com.outageimpact.SparkTestSession.dropCaches();
+  void releaseIngested() {
+    com.outageimpact.SparkTestSession.releaseIngested();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -54,10 +54,10 @@ class GeneratedScenarioIngestionTest {
 
     // Ingestion alone (what run does first, every file read): the whole pipeline adds nothing
     // to these counts, and the manifest's copy of them is checked by RunJobTest.
-    IngestedData ingested = new Ingestion(spark, "USD", null,
+    IngestedData ingested = SparkTestSession.releasedAfterTest(new Ingestion(spark, "USD", null,
         input -> tmp.resolve("rejects").resolve(input).toString(), new StageTimer())
         .ingest(InputPaths.resolve(RunJob.options().parse(new String[] {"--data", data.toString()}),
-            spark.sparkContext().hadoopConfiguration(), RunJob.INPUTS));
+            spark.sparkContext().hadoopConfiguration(), RunJob.INPUTS)));
     ObjectMapper json = new ObjectMapper();
     Map<String, InputCounts> counts = new HashMap<>();
     ingested.counts().forEach(c -> counts.put(c.input(), c));

@@ -302,8 +302,8 @@ class BadInputCatalogueTest {
         input -> tmp.resolve(rejectsFolder).resolve(input).toString(), new StageTimer());
     JobOptions options = InputPaths.declare(new JobOptions("t", "t"), RunJob.INPUTS)
         .parse(new String[] {"--data", data.toString()});
-    IngestedData ingested =
-        ingestion.ingest(InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), RunJob.INPUTS));
+    IngestedData ingested = SparkTestSession.releasedAfterTest(
+        ingestion.ingest(InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), RunJob.INPUTS)));
     Map<String, List<Row>> rejects = new LinkedHashMap<>();
     for (String input : TOKEN_COLUMN.keySet()) {
       Path folder = tmp.resolve(rejectsFolder).resolve(input);
@@ -332,7 +332,7 @@ class BadInputCatalogueTest {
   static void release() {
     csv = null;
     json = null;
-    com.outageimpact.SparkTestSession.dropCaches();
+    com.outageimpact.SparkTestSession.releaseIngested();
   }
 
   private static void append(Path file, List<String> lines, Charset charset) throws IOException {

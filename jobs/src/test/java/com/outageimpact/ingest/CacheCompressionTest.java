@@ -11,12 +11,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.RDDInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * An input's cache is compressed only when asked (the transactions'), and a setting the user gave
  * explicitly wins. Measured by the memory the cache takes: 50,000 rows of one repeated 40-character
  * string are a few bytes compressed (one dictionary entry, runs) and about 2 MB as they are.
+ * Isolated: the memory is the whole Spark context's, which another class's caches would move.
  */
+@Isolated
 class CacheCompressionTest {
 
   private final SparkSession spark = SparkTestSession.get();

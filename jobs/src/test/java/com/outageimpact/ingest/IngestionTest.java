@@ -35,8 +35,8 @@ class IngestionTest {
   @TempDir Path tmp;
 
   @AfterEach
-  void dropCaches() {
-    com.outageimpact.SparkTestSession.dropCaches();
+  void releaseIngested() {
+    com.outageimpact.SparkTestSession.releaseIngested();
   }
 
   static Stream<Arguments> formatsAndLayouts() {
@@ -53,7 +53,8 @@ class IngestionTest {
         input -> tmp.resolve("rejects").resolve(input).toString(), new StageTimer());
     var options = InputPaths.declare(new com.outageimpact.common.JobOptions("t", "t"), com.outageimpact.RunJob.INPUTS)
         .parse(new String[] {"--data", data.toString()});
-    return ingestion.ingest(InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), com.outageimpact.RunJob.INPUTS));
+    return SparkTestSession.releasedAfterTest(
+        ingestion.ingest(InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), com.outageimpact.RunJob.INPUTS)));
   }
 
   /** Everything but the transactions, then the transactions of these dates only. */
@@ -63,7 +64,8 @@ class IngestionTest {
     var options = InputPaths.declare(new com.outageimpact.common.JobOptions("t", "t"), com.outageimpact.RunJob.INPUTS)
         .parse(new String[] {"--data", data.toString()});
     InputPaths paths = InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), com.outageimpact.RunJob.INPUTS);
-    return ingestion.ingestTransactions(ingestion.ingestAllButTransactions(paths), paths, dates);
+    return SparkTestSession.releasedAfterTest(
+        ingestion.ingestTransactions(ingestion.ingestAllButTransactions(paths), paths, dates));
   }
 
   @Test

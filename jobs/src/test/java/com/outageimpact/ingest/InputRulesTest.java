@@ -33,8 +33,8 @@ class InputRulesTest {
   @TempDir Path tmp;
 
   @AfterEach
-  void dropCaches() {
-    com.outageimpact.SparkTestSession.dropCaches();
+  void releaseIngested() {
+    com.outageimpact.SparkTestSession.releaseIngested();
   }
 
   private static final String TXN_HEADER = "txn_id,business_id,occurred_at,amount,currency,status,service\n";
@@ -45,8 +45,8 @@ class InputRulesTest {
         input -> tmp.resolve("rejects").resolve(input).toString(), new StageTimer());
     var options = InputPaths.declare(new com.outageimpact.common.JobOptions("t", "t"), com.outageimpact.RunJob.INPUTS)
         .parse(new String[] {"--data", data.toString()});
-    return ingestion.ingest(InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(),
-        com.outageimpact.RunJob.INPUTS));
+    return SparkTestSession.releasedAfterTest(ingestion.ingest(InputPaths.resolve(options,
+        spark.sparkContext().hadoopConfiguration(), com.outageimpact.RunJob.INPUTS)));
   }
 
   private List<Row> rejects(String input) {
@@ -310,7 +310,7 @@ class InputRulesTest {
       assertEquals(1, rejected.size(), rates + rejected);
       assertEquals("conflicting_duplicate", rejected.get(0).getAs("reason"));
       assertEquals(1, ingested.fxRateRows().accepted().filter("currency = 'EUR'").count());
-      dropCaches();
+      releaseIngested();
     }
   }
 

@@ -32,8 +32,8 @@ class PolicyIngestionTest {
   @TempDir Path tmp;
 
   @AfterEach
-  void dropCaches() {
-    com.outageimpact.SparkTestSession.dropCaches();
+  void releaseIngested() {
+    com.outageimpact.SparkTestSession.releaseIngested();
   }
 
   static final List<String> HEADER = List.of("policy_id", "business_id", "kind", "waiting_period_hours", "retention",
@@ -57,8 +57,8 @@ class PolicyIngestionTest {
         input -> tmp.resolve("rejects").resolve(input).toString(), new StageTimer());
     var options = InputPaths.declare(new com.outageimpact.common.JobOptions("t", "t"), com.outageimpact.RunJob.INPUTS)
         .parse(new String[] {"--data", data.toString()});
-    return ingestion.ingestAllButTransactions(
-        InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), com.outageimpact.RunJob.INPUTS));
+    return SparkTestSession.releasedAfterTest(ingestion.ingestAllButTransactions(
+        InputPaths.resolve(options, spark.sparkContext().hadoopConfiguration(), com.outageimpact.RunJob.INPUTS)));
   }
 
   @ParameterizedTest
